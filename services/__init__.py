@@ -1,0 +1,1 @@
+"""The three services: catalog, matching, booking; and the all-in-one runtime."""

@@ -1,0 +1,1 @@
+"""Booking: see ../shared/API.md."""

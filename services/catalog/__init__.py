@@ -1,0 +1,1 @@
+"""Catalog: unions and their offers (publish, edit, close, search)."""

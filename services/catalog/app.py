@@ -1,0 +1,15 @@
+"""The catalog app."""
+from __future__ import annotations
+
+from flask import Flask
+
+from shared.app import create_service_app
+from shared.config import ServiceConfig
+
+from .views import blp
+
+
+def create_app(config: ServiceConfig) -> Flask:
+    return create_service_app(config, title="Catalog", blueprints=[blp],
+                              description="Unions publish offers: health checkups, rest trips, night classes, "
+                                          "talent apartments, after-school classes.")

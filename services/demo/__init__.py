@@ -1,0 +1,14 @@
+"""Demo data drawn from DOMAIN.md. Loading twice changes nothing: every id is fixed."""
+from __future__ import annotations
+
+import logging
+
+from shared.config import Settings
+
+log = logging.getLogger("unionhub.demo")
+
+
+def load(settings: Settings) -> None:
+    from . import catalog
+
+    catalog.load(settings.service("catalog"))

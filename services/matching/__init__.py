@@ -1,0 +1,1 @@
+"""Matching: see ../shared/API.md."""

@@ -1,0 +1,210 @@
+"""The common Flask app factory every service builds on.
+
+It wires: config, the database and the per-request unit of work, problem+json
+errors on every path, body checks (413, 415, 400), health and readiness,
+OpenAPI under the service's prefix, and one log line per request.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Iterable
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .api import Api, Blueprint
+from .config import ServiceConfig
+from .db import Database
+from .errors import BadRequest, DomainError, problem, render_domain_error, render_http_exception, render_unexpected
+from .events.redis import connect_redis
+
+MAX_BODY = 1024 * 1024  # 1 MiB
+JSON_MIMETYPES = ("application/json",)
+
+log = logging.getLogger("unionhub.http")
+
+
+def accepts(*mimetypes: str):
+    """Mark a view as taking a non-JSON body (e.g. text/csv)."""
+
+    def mark(fn):
+        fn._accepts = mimetypes
+        return fn
+
+    return mark
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype in JSON_MIMETYPES or mimetype.endswith("+json")
+
+
+def _check_body() -> None:
+    """415 for a body that is not JSON where JSON is due; 400 for bad JSON or a non-object."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    allowed = getattr(getattr(view, "view_class", view), "_accepts", None) or ()
+    method_view = getattr(getattr(view, "view_class", None), request.method.lower(), None)
+    allowed = getattr(method_view, "_accepts", allowed)
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    mimetype = request.mimetype or ""
+    if mimetype in allowed:
+        return
+    if not _is_json(mimetype):
+        raise DomainError(f"Send the body as application/json (got {mimetype or 'no Content-Type'}).",
+                          status=415, slug="unsupported-media-type", title="Unsupported media type")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object.")
+
+
+def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterable[Blueprint],
+                       description: str = "") -> Flask:
+    app = Flask(f"unionhub.{config.name}")
+    prefix = config.prefix
+    app.config.update(
+        JWT_SECRET=config.jwt_secret,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        JSON_SORT_KEYS=False,
+        API_TITLE=title,
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=prefix,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.url_map.strict_slashes = False
+    app.config["UNIONHUB"] = config
+
+    db = Database(config.database_url)
+    app.extensions["unionhub.db"] = db
+    app.extensions["unionhub.redis"] = None  # connected on first use
+
+    api = Api(app)
+    for blp in blueprints:
+        api.register_blueprint(blp)
+    _register_health(app, prefix)
+    _register_errors(app)
+    _register_unit_of_work(app)
+    _register_request_log(app, config.name)
+    return app
+
+
+def redis_for(app: Flask):
+    client = app.extensions.get("unionhub.redis")
+    if client is None:
+        client = connect_redis(app.config["UNIONHUB"].redis_url)
+        app.extensions["unionhub.redis"] = client
+    return client
+
+
+def _register_health(app: Flask, prefix: str) -> None:
+    @app.get(f"{prefix}/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    @app.get(f"{prefix}/readyz")
+    def readyz():
+        checks = {}
+        try:
+            app.extensions["unionhub.db"].ping()
+            checks["database"] = "ok"
+        except Exception as exc:  # any failure means not ready
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            redis_for(app).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ok", "checks": checks}
+        return problem(503, "unavailable", "Service unavailable", "A dependency does not answer.",
+                       extra={"checks": checks})
+
+
+def _register_errors(app: Flask) -> None:
+    app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(HTTPException, render_http_exception)
+
+    @app.errorhandler(OperationalError)
+    def _db_unavailable(exc):
+        log.error("database error: %s", exc)
+        return problem(503, "unavailable", "Service unavailable",
+                       "The database is busy or unreachable; try again shortly.", headers={"Retry-After": 1})
+
+    app.register_error_handler(Exception, render_unexpected)
+    app.before_request(_check_body)
+
+
+def _register_unit_of_work(app: Flask) -> None:
+    @app.after_request
+    def _commit(response: Response):
+        session = g.pop("_db_session", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        except IntegrityError as exc:
+            session.rollback()
+            log.warning("commit refused by a constraint: %s", exc.orig)
+            return problem(409, "conflict", "Conflict", "The change clashes with another one; nothing was saved.")
+        except DBAPIError as exc:
+            session.rollback()
+            log.error("commit failed: %s", exc)
+            return problem(503, "unavailable", "Service unavailable",
+                           "The change could not be saved; nothing was saved. Try again.", headers={"Retry-After": 1})
+        finally:
+            session.close()
+        hooks = g.pop("_after_commit", [])
+        for hook in hooks:
+            hook()
+        return response
+
+    @app.teardown_request
+    def _close(_exc):
+        session = g.pop("_db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+def after_commit(fn) -> None:
+    """Run fn once the request's unit of work has committed (e.g. wake the relay)."""
+    g.setdefault("_after_commit", []).append(fn)
+
+
+def _register_request_log(app: Flask, service: str) -> None:
+    @app.before_request
+    def _start():
+        g._t0 = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+
+    @app.after_request
+    def _log(response: Response):
+        took = (time.perf_counter() - g.get("_t0", time.perf_counter())) * 1000
+        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        principal = g.get("_principal")
+        who = f"{principal.role}:{principal.sub}" if principal else "anonymous"
+        level = logging.WARNING if response.status_code >= 500 else logging.INFO
+        log.log(level, "%s %s %s -> %s in %.1f ms (%s) rid=%s", service, request.method, request.path,
+                 response.status_code, took, who, g.get("request_id", "-"))
+        return response

@@ -1,0 +1,137 @@
+"""Configuration from the environment, parsed and checked once at start-up.
+
+A bad value raises ConfigError with a message naming the variable; the
+entry points turn it into a clean exit. Nothing here opens a connection.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("catalog", "matching", "booking")
+DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """What one service app needs to run."""
+
+    name: str
+    database_url: str
+    redis_url: str | None  # None: the in-process Redis stand-in (fakeredis)
+    jwt_secret: str
+    stream_prefix: str = "unionhub"
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"/{self.name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole process's settings (all-in-one server, workers, CLI)."""
+
+    port: int
+    data_dir: Path
+    demo: bool
+    redis_url: str | None
+    jwt_secret: str
+    jwt_secret_is_default: bool
+    database_urls: dict[str, str]
+    stream_prefix: str
+    log_level: str
+
+    def service(self, name: str) -> ServiceConfig:
+        return ServiceConfig(
+            name=name,
+            database_url=self.database_urls[name],
+            redis_url=self.redis_url,
+            jwt_secret=self.jwt_secret,
+            stream_prefix=self.stream_prefix,
+            log_level=self.log_level,
+        )
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (got {raw!r})")
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"PORT must be a whole number (got {raw!r})") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT must be between 1 and 65535 (got {port})")
+    return port
+
+
+def normalise_database_url(name: str, raw: str) -> str:
+    """Check a database URL and pick psycopg 3 for PostgreSQL."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"{name} is not a database URL (got {raw!r})") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("postgresql", "sqlite"):
+        raise ConfigError(f"{name} must be a PostgreSQL or SQLite URL (got {raw!r})")
+    return url.render_as_string(hide_password=False)
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {raw!r})")
+    return raw
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("DATA_DIR") or "./var").resolve()
+    urls = {}
+    for svc in SERVICES:
+        var = f"{svc.upper()}_DATABASE_URL"
+        raw = env.get(var) or f"sqlite:///{data_dir / (svc + '.db')}"
+        urls[svc] = normalise_database_url(var, raw)
+    secret = env.get("JWT_SECRET") or ""
+    if secret and len(secret) < 16:
+        raise ConfigError("JWT_SECRET must be at least 16 characters")
+    log_level = (env.get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")
+    return Settings(
+        port=_port(env.get("PORT") or "8000"),
+        data_dir=data_dir,
+        demo=_bool("DEMO", env.get("DEMO", "1")),
+        redis_url=_redis_url(env.get("REDIS_URL")),
+        jwt_secret=secret or DEV_JWT_SECRET,
+        jwt_secret_is_default=not secret,
+        database_urls=urls,
+        stream_prefix=env.get("EVENTS_STREAM_PREFIX") or "unionhub",
+        log_level=log_level,
+    )
+
+
+def warn_if_dev_secret(settings: Settings) -> None:
+    if settings.jwt_secret_is_default:
+        log.warning("JWT_SECRET is not set: using the development secret. Never do this in production.")

@@ -1,0 +1,134 @@
+"""Database engine and sessions; one unit of work per request.
+
+Domain functions change state and flush; the request commits once (in the
+app factory's after_request) or rolls back. Nothing connects at import time.
+"""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+from flask import current_app, g
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+
+def new_id(prefix: str) -> str:
+    """Opaque, unguessable ids with a readable prefix (ofr_..., ses_...)."""
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on PostgreSQL and SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; each service gives its own subclass its own metadata."""
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy emit BEGIN itself (see below), and wait for locks.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # IMMEDIATE takes the write lock up front: two transactions can never
+        # both read then deadlock trying to upgrade. SQLite is the embedded
+        # default; PostgreSQL is what production and the rush run on.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One service's database: engine, session factory, unit-of-work helpers."""
+
+    def __init__(self, url: str, *, pool_size: int = 10):
+        self.url = url
+        self._pool_size = pool_size
+        self._engine: Engine | None = None
+        self._factory: sessionmaker | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            if self.is_sqlite:
+                engine = create_engine(self.url, poolclass=NullPool,
+                                       connect_args={"check_same_thread": False, "timeout": 30})
+                _sqlite_pragmas(engine)
+            else:
+                engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=self._pool_size,
+                                       pool_pre_ping=True, pool_recycle=1800)
+            self._engine = engine
+            self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        return self._engine
+
+    def session(self) -> Session:
+        self.engine  # noqa: B018 - builds the factory on first use
+        return self._factory()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A unit of work outside a request (workers, CLI, demo loader)."""
+        session = self.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def request_session() -> Session:
+    """The current request's session, opened on first use."""
+    session = g.get("_db_session")
+    if session is None:
+        session = current_app.extensions["unionhub.db"].session()
+        g._db_session = session
+    return session
+
+
+def utc(dt: datetime) -> datetime:
+    return dt.astimezone(timezone.utc)

@@ -1,0 +1,166 @@
+"""Domain errors and their one rendering: application/problem+json."""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Response
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+# Slugs for plain HTTP errors raised by Flask/Werkzeug (routing, body limits, ...).
+HTTP_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "Validation failed"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal-error", "Internal server error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+class DomainError(Exception):
+    """An error a client can act on. Rendered as problem+json by one handler."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, slug: str | None = None, title: str | None = None,
+                 errors: dict | None = None, headers: dict | None = None, status: int | None = None,
+                 extra: dict | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        if slug:
+            self.slug = slug
+        if title:
+            self.title = title
+        if status:
+            self.status = status
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+class BadRequest(DomainError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class Unauthorized(DomainError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(DomainError):
+    """409; give the contract's slug (full, already-booked, invalid-state, ...)."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class Unprocessable(DomainError):
+    """422 with a slug of its own (not-eligible, profile-required)."""
+
+    status, slug, title = 422, "unprocessable", "Cannot process this request"
+
+
+class ValidationFailed(DomainError):
+    """422 validation-error with per-field messages."""
+
+    status, slug, title = 422, "validation-error", "Validation failed"
+
+    def __init__(self, errors: dict, detail: str = "Some fields are not valid."):
+        super().__init__(detail, errors=errors)
+
+
+class RateLimited(DomainError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
+class Unavailable(DomainError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+def problem(status: int, slug: str, title: str, detail: str, errors: dict | None = None,
+            headers: dict | None = None, extra: dict | None = None) -> Response:
+    body = {"type": slug, "title": title, "status": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
+    for key, value in (headers or {}).items():
+        resp.headers[key] = str(value)
+    return resp
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into {"a.0.b": ["..."]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = str(key) if not prefix else f"{prefix}.{key}"
+            if key == "_schema":
+                name = prefix or "_schema"
+            for k, v in flatten_errors(value, name).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(messages, (list, tuple)):
+        if all(isinstance(m, str) for m in messages):
+            out[prefix or "_schema"] = list(messages)
+        else:
+            for m in messages:
+                for k, v in flatten_errors(m, prefix).items():
+                    out.setdefault(k, []).extend(v)
+    else:
+        out[prefix or "_schema"] = [str(messages)]
+    return out
+
+
+def render_domain_error(exc: DomainError) -> Response:
+    return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, exc.headers, exc.extra)
+
+
+def render_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    slug, title = HTTP_SLUGS.get(status, ("http-error", exc.name))
+    detail = exc.description or title
+    errors = None
+    data = getattr(exc, "data", None) or {}
+    if status == 422 and "messages" in data:
+        # webargs: {"messages": {"json": {...}}} or {"query": {...}}
+        merged: dict = {}
+        for location_messages in data["messages"].values():
+            merged.update(flatten_errors(location_messages))
+        errors = merged
+        detail = "Some fields are not valid."
+    elif status == 404:
+        detail = "Nothing here: the path is unknown, or you may not see it."
+    elif status == 405:
+        detail = f"This path does not accept that method. {exc.description or ''}".strip()
+    elif status == 413:
+        detail = "The request body is over the 1 MiB limit."
+    headers = {}
+    if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return problem(status, slug, title, detail, errors, headers)
+
+
+def render_unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error: %s", exc)
+    return problem(500, "internal-error", "Internal server error",
+                   "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,117 @@
+"""Consumer-group runner: apply each event once, ack after commit, reclaim the dead's.
+
+For every entry: open a transaction, record the event id in the inbox (a
+primary key, so an id already applied is skipped), run the handler, commit,
+then XACK. A consumer that dies before its ACK leaves the entry pending;
+another consumer reclaims it with XAUTOCLAIM once it has been idle long enough.
+An entry whose handler keeps failing goes to a dead-letter stream.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from typing import Callable
+
+from redis.exceptions import ResponseError
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..timeutil import utcnow
+from .envelope import Envelope
+from .redis import is_fake
+
+log = logging.getLogger("unionhub.consumer")
+
+Handler = Callable[[Session, Envelope], None]
+
+
+class Consumer:
+    def __init__(self, db: Database, redis, group: str, inbox: Table, handlers: dict[str, dict[str, Handler]],
+                 *, name: str | None = None, claim_idle_ms: int = 30_000, block_ms: int = 1000,
+                 batch: int = 200, max_attempts: int = 5):
+        self.db, self.redis, self.group, self.inbox = db, redis, group, inbox
+        self.handlers = handlers  # stream -> event type -> handler
+        self.name = name or f"{group}-{socket.gethostname()}-{os.getpid()}-{threading.get_ident()}"
+        self.claim_idle_ms, self.block_ms, self.batch, self.max_attempts = claim_idle_ms, block_ms, batch, max_attempts
+        self._attempts: dict[str, int] = {}
+        self._claim_cursor = {stream: "0-0" for stream in handlers}
+        self._groups_ready = False
+
+    def ensure_groups(self) -> None:
+        for stream in self.handlers:
+            try:
+                self.redis.xgroup_create(stream, self.group, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+        self._groups_ready = True
+
+    def run_once(self, block_ms: int | None = None) -> int:
+        """Reclaim what the dead left, then read new entries; returns how many were handled."""
+        if not self._groups_ready:
+            self.ensure_groups()
+        handled = 0
+        for stream in self.handlers:
+            cursor, entries, *_ = self.redis.xautoclaim(stream, self.group, self.name, self.claim_idle_ms,
+                                                        start_id=self._claim_cursor[stream], count=self.batch)
+            self._claim_cursor[stream] = cursor
+            for entry_id, fields in entries:
+                if fields is None:  # trimmed away meanwhile
+                    self.redis.xack(stream, self.group, entry_id)
+                    continue
+                log.info("reclaimed %s from %s for %s", entry_id, stream, self.group)
+                handled += self._handle(stream, entry_id, fields)
+        block = self.block_ms if block_ms is None else block_ms
+        response = self.redis.xreadgroup(self.group, self.name, {s: ">" for s in self.handlers},
+                                         count=self.batch, block=block or None)
+        for stream, entries in response or []:
+            for entry_id, fields in entries:
+                handled += self._handle(stream, entry_id, fields)
+        return handled
+
+    def _handle(self, stream: str, entry_id: str, fields: dict) -> int:
+        env = Envelope.from_fields(fields)
+        handler = self.handlers[stream].get(env.type)
+        if handler is None:
+            self.redis.xack(stream, self.group, entry_id)
+            return 0
+        try:
+            with self.db.transaction() as session:
+                seen = session.execute(select(self.inbox.c.event_id).where(self.inbox.c.event_id == env.id)).first()
+                if seen:
+                    log.info("%s: event %s (%s) already applied; skipping", self.group, env.id, env.type)
+                else:
+                    session.execute(insert(self.inbox).values(event_id=env.id, type=env.type, applied_at=utcnow()))
+                    handler(session, env)
+        except IntegrityError:
+            log.info("%s: event %s applied concurrently; skipping", self.group, env.id)
+        except Exception:
+            attempts = self._attempts.get(entry_id, 0) + 1
+            self._attempts[entry_id] = attempts
+            log.exception("%s: handling %s (%s) failed, attempt %d", self.group, env.id, env.type, attempts)
+            if attempts < self.max_attempts:
+                return 0  # stays pending; reclaimed and retried later
+            self.redis.xadd(f"{stream}:dead:{self.group}", fields)
+            log.error("%s: event %s moved to the dead-letter stream after %d attempts", self.group, env.id, attempts)
+        self._attempts.pop(entry_id, None)
+        self.redis.xack(stream, self.group, entry_id)
+        return 1
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("consumer %s started on %s", self.name, ", ".join(self.handlers))
+        fake = is_fake(self.redis)
+        while not stop.is_set():
+            try:
+                handled = self.run_once(block_ms=0 if fake else None)
+            except Exception:
+                log.exception("consumer %s failed; retrying", self.name)
+                stop.wait(1.0)
+                continue
+            if fake and not handled:
+                time.sleep(0.1)  # fakeredis does not block on XREADGROUP
+        log.info("consumer %s stopped", self.name)

@@ -1,0 +1,60 @@
+"""Outbox (events to publish) and inbox (events applied) tables, per service."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy.orm import Session
+
+from ..db import UTCDateTime
+from ..timeutil import utcnow
+from .envelope import Envelope, _json_default
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def outbox_table(metadata: MetaData, service: str) -> Table:
+    name = f"{service}_outbox"
+    return Table(
+        name, metadata,
+        Column("seq", SeqType, primary_key=True, autoincrement=True),
+        Column("event_id", String(40), nullable=False, unique=True),
+        Column("type", String(64), nullable=False),
+        Column("source", String(32), nullable=False),
+        Column("occurred_at", UTCDateTime(), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("published_at", UTCDateTime(), nullable=True),
+        Index(f"ix_{name}_unpublished", "published_at", "seq"),
+    )
+
+
+def inbox_table(metadata: MetaData, service: str) -> Table:
+    return Table(
+        f"{service}_inbox", metadata,
+        Column("event_id", String(40), primary_key=True),
+        Column("type", String(64), nullable=False),
+        Column("applied_at", UTCDateTime(), nullable=False),
+    )
+
+
+def record_event(session: Session, table: Table, event_type: str, data: dict) -> Envelope:
+    """Write an event in the caller's transaction; the relay publishes it after commit."""
+    source = table.name.removesuffix("_outbox")
+    env = Envelope(type=event_type, data=data, source=source)
+    session.execute(insert(table).values(
+        event_id=env.id, type=env.type, source=source, occurred_at=utcnow(),
+        payload=json.dumps(data, ensure_ascii=False, default=_json_default),
+    ))
+    from .relay import wake_relays  # local import: relay imports redis lazily
+
+    _after_commit_or_now(session, wake_relays)
+    return env
+
+
+def _after_commit_or_now(session: Session, fn) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _wake(_session):
+        fn()

@@ -1,0 +1,64 @@
+"""The relay: moves committed outbox rows to the service's Redis Stream, in order."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from sqlalchemy import Table, select, update
+
+from ..db import Database
+from ..timeutil import utcnow
+from .envelope import Envelope
+
+log = logging.getLogger("unionhub.relay")
+
+_WAKE = threading.Event()
+
+
+def wake_relays() -> None:
+    """Called after a commit that wrote events: relays in this process look now."""
+    _WAKE.set()
+
+
+class Relay:
+    def __init__(self, db: Database, redis, table: Table, stream: str, *, batch: int = 500,
+                 poll_interval: float = 0.2):
+        self.db, self.redis, self.table, self.stream = db, redis, table, stream
+        self.batch, self.poll_interval = batch, poll_interval
+
+    def run_once(self) -> int:
+        """Publish one batch of unpublished rows; returns how many."""
+        t = self.table
+        with self.db.transaction() as session:
+            stmt = select(t).where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch)
+            if not self.db.is_sqlite:
+                # Several relays may run; each row goes out through one of them.
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = session.execute(stmt).all()
+            if not rows:
+                return 0
+            pipe = self.redis.pipeline(transaction=False)
+            for row in rows:
+                env = Envelope(id=row.event_id, type=row.type, source=row.source,
+                               occurred_at=row.occurred_at.isoformat(), data=json.loads(row.payload))
+                pipe.xadd(self.stream, env.to_fields())
+            pipe.execute()
+            # If this commit fails, the rows go out again: consumers skip known ids.
+            session.execute(update(t).where(t.c.seq.in_([r.seq for r in rows])).values(published_at=utcnow()))
+        log.debug("relayed %d event(s) to %s", len(rows), self.stream)
+        return len(rows)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("relay started: %s -> %s", self.table.name, self.stream)
+        while not stop.is_set():
+            try:
+                if self.run_once() == self.batch:
+                    continue
+            except Exception:
+                log.exception("relay %s failed; retrying", self.table.name)
+                stop.wait(1.0)
+                continue
+            _WAKE.wait(self.poll_interval)
+            _WAKE.clear()
+        log.info("relay stopped: %s", self.table.name)
