@@ -114,8 +114,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raw = env.get(var) or f"sqlite:///{data_dir / (svc + '.db')}"
         urls[svc] = normalise_database_url(var, raw)
     secret = env.get("JWT_SECRET") or ""
-    if secret and len(secret) < 16:
-        raise ConfigError("JWT_SECRET must be at least 16 characters")
+    if secret and len(secret) < 32:
+        raise ConfigError("JWT_SECRET must be at least 32 characters (HS256 wants a 256-bit key)")
     log_level = (env.get("LOG_LEVEL") or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")

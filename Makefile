@@ -1,0 +1,44 @@
+# Set-up is part of every target: a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+PG_TEST_URL    ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run run-prod test test-sqlite test-pg bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## The all-in-one server: SQLite under $$DATA_DIR, in-process Redis stand-in, demo data.
+run: install
+	$(PY) -m services.cli serve
+
+## The production topology without Docker: gunicorn per service + workers, local PostgreSQL and Redis.
+run-prod: install
+	bash deploy/run-prod.sh
+
+## The whole suite: on PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set, else SQLite + fakeredis.
+test: install
+	$(PY) -m pytest
+
+test-sqlite: install
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PY) -m pytest
+
+test-pg: install
+	TEST_DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: install
+	$(PY) -m compileall -q shared services tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,3 @@
+CREATE DATABASE unionhub_catalog;
+CREATE DATABASE unionhub_matching;
+CREATE DATABASE unionhub_booking;
