@@ -28,11 +28,11 @@ JSON_MIMETYPES = ("application/json",)
 log = logging.getLogger("unionhub.http")
 
 
-def accepts(*mimetypes: str):
-    """Mark a view as taking a non-JSON body (e.g. text/csv)."""
+def accepts(*mimetypes: str, max_bytes: int = MAX_BODY):
+    """Mark a view as taking a non-JSON body (e.g. text/csv), read as a stream up to max_bytes."""
 
     def mark(fn):
-        fn._accepts = mimetypes
+        fn._accepts = (mimetypes, max_bytes)
         return fn
 
     return mark
@@ -42,23 +42,30 @@ def _is_json(mimetype: str) -> bool:
     return mimetype in JSON_MIMETYPES or mimetype.endswith("+json")
 
 
+def _unsupported(mimetype: str, wanted: str) -> DomainError:
+    return DomainError(f"Send the body as {wanted} (got {mimetype or 'no Content-Type'}).",
+                       status=415, slug="unsupported-media-type", title="Unsupported media type")
+
+
 def _check_body() -> None:
-    """415 for a body that is not JSON where JSON is due; 400 for bad JSON or a non-object."""
+    """415 for a body that is not what the view takes; 400 for bad JSON or a non-object."""
     if request.method not in ("POST", "PUT", "PATCH"):
         return
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    allowed = getattr(getattr(view, "view_class", view), "_accepts", None) or ()
-    method_view = getattr(getattr(view, "view_class", None), request.method.lower(), None)
-    allowed = getattr(method_view, "_accepts", allowed)
+    method = getattr(getattr(view, "view_class", None), request.method.lower(), None)
+    special = getattr(method, "_accepts", None)
+    mimetype = request.mimetype or ""
+    if special:
+        mimetypes, max_bytes = special
+        if mimetype not in mimetypes:
+            raise _unsupported(mimetype, " or ".join(mimetypes))
+        request.max_content_length = max_bytes  # the view streams the body itself
+        return
     raw = request.get_data(cache=True)
     if not raw:
         return
-    mimetype = request.mimetype or ""
-    if mimetype in allowed:
-        return
     if not _is_json(mimetype):
-        raise DomainError(f"Send the body as application/json (got {mimetype or 'no Content-Type'}).",
-                          status=415, slug="unsupported-media-type", title="Unsupported media type")
+        raise _unsupported(mimetype, "application/json")
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

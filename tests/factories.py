@@ -48,3 +48,38 @@ def make_offer(client, token, union_id, publish=True, **overrides) -> dict:
         assert resp.status_code == 200, resp.get_data(as_text=True)
         offer = resp.get_json()
     return offer
+
+
+def birth_for_age(age: int, days_after_birthday: int = 10) -> str:
+    """A birth date making the worker `age` today (Asia/Shanghai)."""
+    from shared.timeutil import local_today
+
+    today = local_today()
+    anchor = today - timedelta(days=days_after_birthday)
+    try:
+        born = anchor.replace(year=anchor.year - age)
+    except ValueError:  # 29 February
+        born = anchor.replace(year=anchor.year - age, day=28)
+    return born.isoformat()
+
+
+def profile_body(**overrides) -> dict:
+    body = {"birth_date": birth_for_age(30), "district": "sip", "worker_category": "ride_hailing_driver",
+            "union_member": True, "employer": "某出行平台", "children_birth_years": []}
+    body.update(overrides)
+    return body
+
+
+def make_profile(client, token, worker_id, **overrides) -> dict:
+    resp = client.put(f"/matching/workers/{worker_id}", profile_body(**overrides), token=token)
+    assert resp.status_code in (200, 201), resp.get_data(as_text=True)
+    return resp.get_json()
+
+
+def make_need(client, token, worker_id, text="想要免费体检", category=None, **extra) -> dict:
+    body = {"worker_id": worker_id, "text": text, **extra}
+    if category:
+        body["category"] = category
+    resp = client.post("/matching/needs", body, token=token)
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    return resp.get_json()

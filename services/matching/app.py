@@ -1,4 +1,4 @@
-"""The matching app (profiles, needs, recommendations, demand: issue 3)."""
+"""The matching app."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,7 +6,10 @@ from flask import Flask
 from shared.app import create_service_app
 from shared.config import ServiceConfig
 
+from .views import blp
+from .views_reports import blp as reports_blp
+
 
 def create_app(config: ServiceConfig) -> Flask:
-    return create_service_app(config, title="Matching", blueprints=[],
+    return create_service_app(config, title="Matching", blueprints=[blp, reports_blp],
                               description="Workers' needs matched to offers; demand per offer; unmet needs.")

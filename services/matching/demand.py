@@ -1,0 +1,90 @@
+"""Demand: who wants each offer and is eligible for it, against its places.
+
+matched_workers: distinct workers with an open or fulfilled need in one of the
+offer's categories who are eligible (the match index, age checked today).
+confirmed counts places taken (confirmed and attended bookings); unmet: matched
+workers without a confirmed or attended booking on the offer.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+
+from .matches import age_ok
+from .models import Booking, Match, Offer, Profile
+
+TAKEN = ("confirmed", "attended")
+
+
+def _like(union_id: str):
+    escaped = union_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Offer.union_path.like(f"%/{escaped}/%", escape="\\")
+
+
+def offer_demand(session: Session, principal: Principal, offer_id: str) -> dict:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(f"No published offer {offer_id!r} is known to matching.")
+    if not principal.acts_for(offer.union_path_ids):
+        raise Forbidden("Only staff of the offer's union (or above) and admins see its demand.")
+    return _rows(session, [offer])[0]
+
+
+def demand_table(session: Session, principal: Principal, args: dict) -> dict:
+    stmt = select(Offer).where(Offer.status == args["status"])
+    if principal.is_staff:
+        stmt = stmt.where(_like(principal.union_id))
+    if "union_id" in args:
+        stmt = stmt.where(_like(args["union_id"]))
+    if "kind" in args:
+        stmt = stmt.where(Offer.kind == args["kind"])
+    rows = _rows(session, session.scalars(stmt).all())
+    rows.sort(key=lambda r: (-r["unmet"], -r["matched_workers"], r["offer_id"]))
+    page, per_page = args["page"], args["per_page"]
+    return {"items": rows[(page - 1) * per_page: page * per_page], "total": len(rows), "page": page,
+            "per_page": per_page}
+
+
+def _rows(session: Session, offers: list[Offer]) -> list[dict]:
+    if not offers:
+        return []
+    ids = [o.offer_id for o in offers]
+    scope = Match.offer_id.in_(ids) if len(ids) <= 1000 else Match.offer_id.in_(select(Offer.offer_id))
+    booked = exists().where(and_(Booking.offer_id == Match.offer_id, Booking.worker_id == Match.worker_id,
+                                 Booking.status.in_(TAKEN)))
+    grouped = session.execute(
+        select(Match.offer_id, Profile.district, Profile.worker_category, booked.label("booked"), func.count())
+        .join(Profile, Profile.worker_id == Match.worker_id)
+        .join(Offer, Offer.offer_id == Match.offer_id)
+        .where(scope, age_ok())
+        .group_by(Match.offer_id, Profile.district, Profile.worker_category, booked)
+    ).all()
+    out = {o.offer_id: {"offer_id": o.offer_id, "title": o.title, "kind": o.kind, "union_id": o.union_id,
+                        "status": o.status, "matched_workers": 0, "by_district": defaultdict(int),
+                        "by_worker_category": defaultdict(int), "capacity": o.capacity, "confirmed": 0,
+                        "waitlisted": 0, "unmet": 0} for o in offers}
+    for offer_id, district, category, is_booked, count in grouped:
+        row = out[offer_id]
+        row["matched_workers"] += count
+        row["by_district"][district] += count
+        row["by_worker_category"][category] += count
+        if not is_booked:
+            row["unmet"] += count
+    counts = session.execute(
+        select(Booking.offer_id, Booking.status, func.count())
+        .where(Booking.offer_id.in_(ids) if len(ids) <= 1000 else True,
+               Booking.status.in_(("confirmed", "attended", "waitlisted")))
+        .group_by(Booking.offer_id, Booking.status)
+    ).all()
+    for offer_id, status, count in counts:
+        if offer_id in out:
+            out[offer_id]["waitlisted" if status == "waitlisted" else "confirmed"] += count
+    for row in out.values():
+        row["by_district"] = dict(sorted(row["by_district"].items(), key=lambda kv: -kv[1]))
+        row["by_worker_category"] = dict(sorted(row["by_worker_category"].items(), key=lambda kv: -kv[1]))
+    return [out[o.offer_id] for o in offers]

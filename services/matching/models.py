@@ -1,0 +1,148 @@
+"""Matching tables: profiles, needs, the offers read model, and the match index."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.db import UTCDateTime
+from shared.events import inbox_table, outbox_table
+from shared.timeutil import utcnow
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+class Profile(Base):
+    __tablename__ = "matching_profiles"
+
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    birth_ymd: Mapped[int] = mapped_column(Integer, index=True)  # 19950402: age in SQL (shared.eligibility.ymd)
+    district: Mapped[str] = mapped_column(String(20), index=True)
+    worker_category: Mapped[str] = mapped_column(String(32), index=True)
+    union_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    children_birth_years: Mapped[list] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Need(Base):
+    __tablename__ = "matching_needs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32))
+    category_source: Mapped[str] = mapped_column(String(16))  # given | inferred
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | fulfilled
+    source: Mapped[str] = mapped_column(String(16))  # interview | online
+    interview_point: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_matching_needs_category_status", "category", "status"),
+        Index("ix_matching_needs_worker_category", "worker_id", "category"),
+        Index("ix_matching_needs_created", "created_at", "id"),
+    )
+
+
+class Offer(Base):
+    """Read model of catalog's offers, fed by offer.* events."""
+
+    __tablename__ = "matching_offers"
+
+    offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    union_id: Mapped[str] = mapped_column(String(40))
+    union_path: Mapped[str] = mapped_column(String(500), index=True)  # "/root/.../union/"
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    tokens: Mapped[str] = mapped_column(Text, default="")  # title + description, segmented, for BM25
+    district: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    eligibility: Mapped[dict] = mapped_column(JSON)
+    # Eligibility flattened for SQL: ",a,b," lists ("" = anyone), age bounds, members flag.
+    min_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    worker_categories: Mapped[str] = mapped_column(String(400), default="")
+    districts: Mapped[str] = mapped_column(String(200), default="")
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    last_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sessions: Mapped[list["OfferSession"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                          order_by="OfferSession.starts_at")
+    category_rows: Mapped[list["OfferCategory"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def categories(self) -> list[str]:
+        return [r.category for r in self.category_rows]
+
+    @property
+    def union_path_ids(self) -> list[str]:
+        return [p for p in self.union_path.split("/") if p]
+
+
+class OfferCategory(Base):
+    __tablename__ = "matching_offer_categories"
+
+    offer_id: Mapped[str] = mapped_column(ForeignKey("matching_offers.offer_id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    __table_args__ = (Index("ix_matching_offer_categories_category", "category", "offer_id"),)
+
+
+class OfferSession(Base):
+    __tablename__ = "matching_offer_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("matching_offers.offer_id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class Match(Base):
+    """(offer, worker): the worker has a need in one of the offer's categories and
+    meets every eligibility rule except age, which changes with the calendar and is
+    checked when read. Kept current by offer, need and profile changes."""
+
+    __tablename__ = "matching_matches"
+
+    offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_matching_matches_worker", "worker_id", "offer_id"),)
+
+
+class Booking(Base):
+    """Read model of booking's sign-ups (fed by booking events): what fulfils a need."""
+
+    __tablename__ = "matching_bookings"
+
+    booking_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(40))
+    worker_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_matching_bookings_offer_status", "offer_id", "status"),
+        Index("ix_matching_bookings_worker", "worker_id", "status"),
+    )
+
+
+outbox = outbox_table(Base.metadata, "matching")
+inbox = inbox_table(Base.metadata, "matching")

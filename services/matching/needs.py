@@ -1,0 +1,76 @@
+"""Needs: what workers asked for, classified, open until a booking meets them."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import and_, case, exists, select, update
+from sqlalchemy.orm import Session
+
+from shared.api import paginate
+from shared.auth import Principal
+from shared.db import new_id
+from shared.errors import Forbidden
+from shared.timeutil import utcnow
+
+from . import matches
+from .classify import classify
+from .models import Booking, Need, OfferCategory, Profile
+from .profiles import check_may_write
+
+ACTIVE_FOR_FULFILMENT = ("confirmed", "attended")
+
+
+def new_need(worker_id: str, text: str, category: str | None, source: str, interview_point: str | None,
+             recorded_by: str | None) -> dict:
+    text = text.strip()
+    given = bool(category)
+    return {
+        "id": new_id("need"), "worker_id": worker_id, "text": text,
+        "category": category if given else classify(text).category,
+        "category_source": "given" if given else "inferred",
+        "status": "open", "source": source, "interview_point": interview_point or None,
+        "recorded_by": recorded_by, "created_at": utcnow(),
+    }
+
+
+def create_need(session: Session, principal: Principal, data: dict) -> Need:
+    check_may_write(principal, data["worker_id"])
+    source = data["source"] or ("online" if principal.is_worker else "interview")
+    row = new_need(data["worker_id"], data["text"], data["category"], source, data["interview_point"], principal.sub)
+    need = Need(**row)
+    session.add(need)
+    session.flush()
+    refresh_status(session, [need.worker_id])
+    matches.refresh_workers(session, [need.worker_id])
+    session.refresh(need)
+    return need
+
+
+def refresh_status(session: Session, worker_ids: Iterable[str]) -> None:
+    """fulfilled while the worker holds a confirmed or attended booking on an offer serving the category."""
+    ids = sorted(set(worker_ids))
+    for i in range(0, len(ids), matches.BATCH):
+        chunk = ids[i:i + matches.BATCH]
+        met = exists().where(
+            Booking.worker_id == Need.worker_id, Booking.status.in_(ACTIVE_FOR_FULFILMENT),
+            exists().where(and_(OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)))
+        session.execute(update(Need).where(Need.worker_id.in_(chunk))
+                        .values(status=case((met, "fulfilled"), else_="open")).execution_options(synchronize_session=False))
+
+
+def list_needs(session: Session, principal: Principal, args: dict) -> dict:
+    stmt = select(Need)
+    if principal.is_worker:
+        if args.get("worker_id", principal.sub) != principal.sub:
+            raise Forbidden("A worker sees only its own needs.")
+        stmt = stmt.where(Need.worker_id == principal.sub)
+    elif "worker_id" in args:
+        stmt = stmt.where(Need.worker_id == args["worker_id"])
+    if "category" in args:
+        stmt = stmt.where(Need.category == args["category"])
+    if "status" in args:
+        stmt = stmt.where(Need.status == args["status"])
+    if "district" in args:
+        stmt = stmt.where(Need.worker_id.in_(select(Profile.worker_id).where(Profile.district == args["district"])))
+    stmt = stmt.order_by(Need.created_at.desc(), Need.id.desc())
+    return paginate(session, stmt, args["page"], args["per_page"])

@@ -1,0 +1,53 @@
+"""Offers as matching sees them, kept from catalog's offer.* events."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from shared.events import Envelope
+from shared.text import tokens
+from shared.timeutil import parse_iso, utcnow
+from shared.vocab import expand_worker_categories
+
+from . import matches
+from .models import Offer, OfferCategory, OfferSession
+
+
+def _csv(values) -> str:
+    return "," + ",".join(sorted(values)) + "," if values else ""
+
+
+def apply_offer_event(session: Session, env: Envelope) -> None:
+    data = env.data
+    offer = session.get(Offer, data["offer_id"])
+    if offer is not None and offer.revision >= data["revision"]:
+        return  # an older or repeated state: what we hold is newer
+    if offer is None:
+        offer = Offer(offer_id=data["offer_id"])
+        session.add(offer)
+    elig = data.get("eligibility") or {}
+    match_inputs_before = (offer.categories, offer.eligibility, offer.status) if offer.revision else None
+    offer.revision = data["revision"]
+    offer.union_id = data["union_id"]
+    offer.union_path = "/" + "/".join(data["union_path"]) + "/"
+    offer.kind = data["kind"]
+    offer.title = data["title"]
+    offer.description = data.get("description") or ""
+    offer.tokens = " ".join(tokens(f"{offer.title} {offer.description}"))
+    offer.district = data["district"]
+    offer.status = data["status"]
+    offer.eligibility = elig
+    offer.min_age, offer.max_age = elig.get("min_age"), elig.get("max_age")
+    offer.worker_categories = _csv(expand_worker_categories(elig.get("worker_categories")))
+    offer.districts = _csv(elig.get("districts") or [])
+    offer.members_only = bool(elig.get("members_only"))
+    sessions = data.get("sessions") or []
+    offer.sessions = [OfferSession(session_id=s["session_id"], starts_at=parse_iso(s["starts_at"]),
+                                   capacity=s["capacity"]) for s in sessions]
+    offer.capacity = sum(s["capacity"] for s in sessions)
+    offer.last_start_at = max((parse_iso(s["starts_at"]) for s in sessions), default=None)
+    if sorted(offer.categories) != sorted(data["categories"]):
+        offer.category_rows = [OfferCategory(category=c) for c in dict.fromkeys(data["categories"])]
+    offer.updated_at = utcnow()
+    session.flush()
+    if match_inputs_before != (offer.categories, offer.eligibility, offer.status):
+        matches.refresh_offer(session, offer.offer_id)

@@ -1,0 +1,140 @@
+"""Matching request and response bodies."""
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from shared.api import LocalDateTime, PageArgs, Schema, one_of
+from shared.timeutil import local_today
+from shared.vocab import DISTRICTS, NEED_CATEGORIES, OFFER_KINDS, WORKER_CATEGORIES
+
+WorkerId = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)  # noqa: E731
+SOURCES = ("interview", "online")
+
+
+class ProfileSchema(Schema):
+    worker_id = fields.String(dump_only=True)
+    birth_date = fields.Date(required=True)
+    district = fields.String(required=True, validate=one_of(DISTRICTS))
+    worker_category = fields.String(required=True, validate=one_of(WORKER_CATEGORIES))
+    union_member = fields.Boolean(load_default=False)
+    employer = fields.String(load_default="", validate=validate.Length(max=200))
+    children_birth_years = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=10))
+    created_at = LocalDateTime(dump_only=True)
+    updated_at = LocalDateTime(dump_only=True)
+
+    @validates("birth_date")
+    def _birth(self, value: date, **_):
+        today = local_today()
+        if value > today:
+            raise ValidationError("The birth date is in the future.")
+        if not 14 <= (today.year - value.year) <= 100:
+            raise ValidationError("The birth date gives an age outside 14 to 100.")
+
+    @validates("children_birth_years")
+    def _children(self, value, **_):
+        this_year = local_today().year
+        if any(not this_year - 60 <= y <= this_year for y in value):
+            raise ValidationError(f"Each year must be between {this_year - 60} and {this_year}.")
+
+
+class NeedCreateSchema(Schema):
+    worker_id = WorkerId(required=True)
+    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    category = fields.String(load_default=None, allow_none=True, validate=one_of(NEED_CATEGORIES))
+    source = fields.String(load_default=None, validate=one_of(SOURCES))
+    interview_point = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates("text")
+    def _text(self, value, **_):
+        if not value.strip():
+            raise ValidationError("The text is blank.")
+
+
+class NeedSchema(Schema):
+    id = fields.String()
+    worker_id = fields.String()
+    text = fields.String()
+    category = fields.String()
+    category_source = fields.String()
+    status = fields.String()
+    source = fields.String()
+    interview_point = fields.String(allow_none=True)
+    created_at = LocalDateTime()
+
+
+class NeedQuery(PageArgs):
+    worker_id = WorkerId()
+    category = fields.String(validate=one_of(NEED_CATEGORIES))
+    status = fields.String(validate=one_of(("open", "fulfilled")))
+    district = fields.String(validate=one_of(DISTRICTS))
+
+
+class ClassifyInSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class ClassifyOutSchema(Schema):
+    category = fields.String()
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class ImportResultSchema(Schema):
+    imported = fields.Integer()
+    rejected = fields.List(fields.Dict())  # the first 1,000 rejected rows
+    rejected_total = fields.Integer()
+
+
+class RecommendationQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class RecommendationSchema(Schema):
+    offer_id = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    score = fields.Float()
+    need_ids = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+    next_session_at = LocalDateTime(allow_none=True)
+
+
+class RecommendationsSchema(Schema):
+    items = fields.List(fields.Nested(RecommendationSchema))
+
+
+class DemandSchema(Schema):
+    offer_id = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    union_id = fields.String()
+    status = fields.String()
+    matched_workers = fields.Integer()
+    by_district = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_worker_category = fields.Dict(keys=fields.String(), values=fields.Integer())
+    capacity = fields.Integer()
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    unmet = fields.Integer()
+
+
+class DemandQuery(PageArgs):
+    union_id = fields.String(validate=validate.Length(min=1, max=40))
+    kind = fields.String(validate=one_of(OFFER_KINDS))
+    status = fields.String(load_default="published", validate=one_of(("published", "closed")))
+
+
+class UnmetQuery(PageArgs):
+    district = fields.String(validate=one_of(DISTRICTS))
+    category = fields.String(validate=one_of(NEED_CATEGORIES))
+
+
+class UnmetGroupSchema(Schema):
+    category = fields.String()
+    district = fields.String(allow_none=True)
+    open_needs = fields.Integer()
+    workers = fields.Integer()
+    sample_texts = fields.List(fields.String())
+    reason = fields.String()
+    reason_text = fields.String()

@@ -1,0 +1,76 @@
+"""Matching HTTP endpoints: profiles, needs, classification, import."""
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+
+from shared.api import Blueprint, page_of
+from shared.app import accepts
+from shared.auth import authenticated, current_principal
+from shared.db import request_session
+
+from . import importer, needs, profiles
+from .classify import classify
+from .schemas import (ClassifyInSchema, ClassifyOutSchema, ImportResultSchema, NeedCreateSchema, NeedQuery,
+                      NeedSchema, ProfileSchema)
+
+blp = Blueprint("matching", __name__, url_prefix="/matching",
+                description="Workers' profiles and needs, classified and matched to offers.")
+
+IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a whole campaign's questionnaire export
+
+
+@blp.route("/workers/<worker_id>")
+class WorkerProfile(MethodView):
+    @authenticated()
+    @blp.arguments(ProfileSchema)
+    @blp.response(200, ProfileSchema)
+    @blp.alt_response(201, schema=ProfileSchema, description="Created")
+    def put(self, data, worker_id):
+        """Create or replace a worker's profile (the worker itself, staff, admin)."""
+        profile, created = profiles.put_profile(request_session(), current_principal(), worker_id, data)
+        return profile, 201 if created else 200
+
+    @authenticated()
+    @blp.response(200, ProfileSchema)
+    def get(self, worker_id):
+        """Read a worker's profile (the worker itself, staff, admin)."""
+        return profiles.get_profile(request_session(), current_principal(), worker_id)
+
+
+@blp.route("/needs")
+class Needs(MethodView):
+    @authenticated()
+    @blp.arguments(NeedCreateSchema)
+    @blp.response(201, NeedSchema)
+    def post(self, data):
+        """Record a need; without a category it is inferred from the text."""
+        return needs.create_need(request_session(), current_principal(), data)
+
+    @authenticated()
+    @blp.arguments(NeedQuery, location="query")
+    @blp.response(200, page_of(NeedSchema))
+    def get(self, args):
+        """List needs, newest first (a worker sees only its own)."""
+        return needs.list_needs(request_session(), current_principal(), args)
+
+
+@blp.route("/needs/import")
+class NeedsImport(MethodView):
+    @authenticated("staff", "admin")
+    @accepts("text/csv", max_bytes=IMPORT_MAX_BYTES)
+    @blp.response(200, ImportResultSchema)
+    def post(self):
+        """Import questionnaire answers as text/csv: worker_id,text,category,source,interview_point."""
+        return importer.import_needs(request_session(), current_principal(), iter(request.stream))
+
+
+@blp.route("/classify")
+class Classify(MethodView):
+    @authenticated()
+    @blp.arguments(ClassifyInSchema)
+    @blp.response(200, ClassifyOutSchema)
+    def post(self, data):
+        """Classify free text (Simplified or Traditional) into a need category, with per-category scores."""
+        result = classify(data["text"])
+        return {"category": result.category, "scores": result.scores}
