@@ -132,3 +132,17 @@ def request_session() -> Session:
 
 def utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)
+
+
+def like_escape(term: str) -> str:
+    """Make % and _ literal in a LIKE pattern (used with escape='\\')."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_text(column, term: str):
+    return column.like(f"%{like_escape(term)}%", escape="\\")
+
+
+def path_contains(column, node_id: str):
+    """A '/a/b/c/' path column holds node_id: the union itself or one below it."""
+    return column.like(f"%/{like_escape(node_id)}/%", escape="\\")

@@ -6,15 +6,12 @@ from sqlalchemy.orm import Session
 
 from shared.api import paginate
 from shared.auth import Principal
+from shared.db import contains_text, path_contains
 from shared.errors import Forbidden, Unauthorized
 from shared.text import search_terms
 from shared.timeutil import utcnow
 
 from .models import Offer, OfferCategory, OfferSession
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_offers(session: Session, principal: Principal | None, args: dict) -> dict:
@@ -26,15 +23,17 @@ def list_offers(session: Session, principal: Principal | None, args: dict) -> di
         if not principal.is_staff_or_admin:
             raise Forbidden("Only staff and admins may list drafts or closed offers.")
         if principal.is_staff:
-            stmt = stmt.where(Offer.union_path.like(f"%/{_like_escape(principal.union_id)}/%", escape="\\"))
-    for key in ("kind", "district", "union_id"):
+            stmt = stmt.where(path_contains(Offer.union_path, principal.union_id))
+    for key in ("kind", "district"):
         if key in args:
             stmt = stmt.where(getattr(Offer, key) == args[key])
+    if "union_id" in args:  # the union and every union below it
+        stmt = stmt.where(path_contains(Offer.union_path, args["union_id"]))
     if "category" in args:
         stmt = stmt.where(Offer.id.in_(select(OfferCategory.offer_id).where(OfferCategory.category == args["category"])))
     if "q" in args:
         for term in search_terms(args["q"]):
-            stmt = stmt.where(Offer.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
+            stmt = stmt.where(contains_text(Offer.search_text, term))
     next_start = (select(func.min(OfferSession.starts_at))
                   .where(OfferSession.offer_id == Offer.id, OfferSession.starts_at > utcnow())
                   .correlate(Offer).scalar_subquery())

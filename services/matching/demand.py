@@ -13,17 +13,13 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from shared.auth import Principal
+from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
 
 from .matches import age_ok
 from .models import Booking, Match, Offer, Profile
 
 TAKEN = ("confirmed", "attended")
-
-
-def _like(union_id: str):
-    escaped = union_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Offer.union_path.like(f"%/{escaped}/%", escape="\\")
 
 
 def offer_demand(session: Session, principal: Principal, offer_id: str) -> dict:
@@ -38,9 +34,9 @@ def offer_demand(session: Session, principal: Principal, offer_id: str) -> dict:
 def demand_table(session: Session, principal: Principal, args: dict) -> dict:
     stmt = select(Offer).where(Offer.status == args["status"])
     if principal.is_staff:
-        stmt = stmt.where(_like(principal.union_id))
+        stmt = stmt.where(path_contains(Offer.union_path, principal.union_id))
     if "union_id" in args:
-        stmt = stmt.where(_like(args["union_id"]))
+        stmt = stmt.where(path_contains(Offer.union_path, args["union_id"]))
     if "kind" in args:
         stmt = stmt.where(Offer.kind == args["kind"])
     rows = _rows(session, session.scalars(stmt).all())

@@ -43,6 +43,7 @@ def test_filters(client, admin, tree):
     assert sorted(titles(client.get("/catalog/offers?category=health_checkup"))) == ["体检", "疗休养"]
     assert sorted(titles(client.get("/catalog/offers?district=gusu"))) == ["夜校", "疗休养"]
     assert titles(client.get(f"/catalog/offers?union_id={tree['sip']['id']}")) == ["体检"]
+    assert len(titles(client.get(f"/catalog/offers?union_id={tree['city']['id']}"))) == 3  # and unions below
     assert titles(client.get("/catalog/offers?district=gusu&kind=night_class")) == ["夜校"]
 
 
