@@ -9,6 +9,7 @@ log = logging.getLogger("unionhub.demo")
 
 
 def load(settings: Settings) -> None:
-    from . import catalog
+    from . import catalog, matching
 
     catalog.load(settings.service("catalog"))
+    matching.load(settings.service("matching"))

@@ -55,9 +55,10 @@ class Classifier:
                 for gram in _ngrams(normalise(word)):
                     counts[category][gram] += weight / 2
         vocab = set().union(*counts.values())
-        self.nb_vocab_size = len(vocab)
-        self.nb_totals = {c: sum(cnt.values()) for c, cnt in counts.items()}
-        self.nb_counts = counts
+        denominators = {c: sum(cnt.values()) + len(vocab) for c, cnt in counts.items()}
+        # log P(gram | category) with add-one smoothing, one vector per known gram.
+        self.nb_logp = {g: tuple(math.log((counts[c].get(g, 0) + 1) / denominators[c]) for c in NEED_CATEGORIES)
+                        for g in vocab}
 
     def word_hits(self, norm: str) -> list[str]:
         """Vocabulary words in the text, longest first, without overlaps."""
@@ -79,18 +80,14 @@ class Classifier:
         return hits
 
     def _nb_posterior(self, norm: str) -> dict[str, float]:
-        grams = [g for g in _ngrams(norm) if any(g in self.nb_counts[c] for c in NEED_CATEGORIES)]
-        if not any(len(g) == 2 for g in grams):
+        vectors = [(g, self.nb_logp[g]) for g in _ngrams(norm) if g in self.nb_logp]
+        if not any(len(g) == 2 for g, _ in vectors):
             return {}  # single characters alone say too little
-        logs = {}
-        for c in NEED_CATEGORIES:
-            total = self.nb_totals[c] + self.nb_vocab_size
-            cnt = self.nb_counts[c]
-            logs[c] = sum(math.log((cnt.get(g, 0) + 1) / total) for g in grams)
-        top = max(logs.values())
-        exp = {c: math.exp(v - top) for c, v in logs.items()}
-        z = sum(exp.values())
-        return {c: v / z for c, v in exp.items()}
+        logs = [sum(column) for column in zip(*(v for _, v in vectors))]
+        top = max(logs)
+        exp = [math.exp(v - top) for v in logs]
+        z = sum(exp)
+        return {c: e / z for c, e in zip(NEED_CATEGORIES, exp)}
 
     def classify(self, text: str) -> Classification:
         norm = normalise(text).replace(" ", "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from shared.auth import Principal
@@ -17,7 +17,7 @@ from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
 
 from .matches import age_ok
-from .models import Booking, Match, Offer, Profile
+from .models import Booking, Match, Offer
 
 TAKEN = ("confirmed", "attended")
 
@@ -50,37 +50,39 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
     if not offers:
         return []
     ids = [o.offer_id for o in offers]
-    scope = Match.offer_id.in_(ids) if len(ids) <= 1000 else Match.offer_id.in_(select(Offer.offer_id))
-    booked = exists().where(and_(Booking.offer_id == Match.offer_id, Booking.worker_id == Match.worker_id,
-                                 Booking.status.in_(TAKEN)))
+    in_scope = (lambda col: col.in_(ids)) if len(ids) <= 1000 else (lambda col: col.in_(select(Offer.offer_id)))
     grouped = session.execute(
-        select(Match.offer_id, Profile.district, Profile.worker_category, booked.label("booked"), func.count())
-        .join(Profile, Profile.worker_id == Match.worker_id)
+        select(Match.offer_id, Match.district, Match.worker_category, func.count())
         .join(Offer, Offer.offer_id == Match.offer_id)
-        .where(scope, age_ok())
-        .group_by(Match.offer_id, Profile.district, Profile.worker_category, booked)
+        .where(in_scope(Match.offer_id), age_ok())
+        .group_by(Match.offer_id, Match.district, Match.worker_category)
     ).all()
+    # Matched workers who hold a place: few (bookings), so counted from that side.
+    booked = dict(session.execute(
+        select(Booking.offer_id, func.count(func.distinct(Booking.worker_id)))
+        .join(Match, and_(Match.offer_id == Booking.offer_id, Match.worker_id == Booking.worker_id))
+        .join(Offer, Offer.offer_id == Booking.offer_id)
+        .where(in_scope(Booking.offer_id), Booking.status.in_(TAKEN), age_ok())
+        .group_by(Booking.offer_id)
+    ).all())
     out = {o.offer_id: {"offer_id": o.offer_id, "title": o.title, "kind": o.kind, "union_id": o.union_id,
                         "status": o.status, "matched_workers": 0, "by_district": defaultdict(int),
                         "by_worker_category": defaultdict(int), "capacity": o.capacity, "confirmed": 0,
                         "waitlisted": 0, "unmet": 0} for o in offers}
-    for offer_id, district, category, is_booked, count in grouped:
+    for offer_id, district, category, count in grouped:
         row = out[offer_id]
         row["matched_workers"] += count
         row["by_district"][district] += count
         row["by_worker_category"][category] += count
-        if not is_booked:
-            row["unmet"] += count
     counts = session.execute(
         select(Booking.offer_id, Booking.status, func.count())
-        .where(Booking.offer_id.in_(ids) if len(ids) <= 1000 else True,
-               Booking.status.in_(("confirmed", "attended", "waitlisted")))
+        .where(in_scope(Booking.offer_id), Booking.status.in_(("confirmed", "attended", "waitlisted")))
         .group_by(Booking.offer_id, Booking.status)
     ).all()
     for offer_id, status, count in counts:
-        if offer_id in out:
-            out[offer_id]["waitlisted" if status == "waitlisted" else "confirmed"] += count
-    for row in out.values():
+        out[offer_id]["waitlisted" if status == "waitlisted" else "confirmed"] += count
+    for offer_id, row in out.items():
+        row["unmet"] = row["matched_workers"] - booked.get(offer_id, 0)
         row["by_district"] = dict(sorted(row["by_district"].items(), key=lambda kv: -kv[1]))
         row["by_worker_category"] = dict(sorted(row["by_worker_category"].items(), key=lambda kv: -kv[1]))
     return [out[o.offer_id] for o in offers]

@@ -8,6 +8,7 @@ from shared.events import record_event
 from .models import Profile, outbox
 
 PROFILE_SAVED = "profile.saved"
+NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
 
 
 def profile_payload(profile: Profile) -> dict:
@@ -26,6 +27,16 @@ def publish_profile_saved(session: Session, profile: Profile) -> None:
     record_event(session, outbox, PROFILE_SAVED, profile_payload(profile))
 
 
+def publish_needs_imported(session: Session, need_ids: list[str]) -> None:
+    record_event(session, outbox, NEEDS_IMPORTED, {"need_ids": need_ids})
+
+
+def apply_needs_imported(session: Session, env) -> None:
+    from . import matches
+
+    matches.add_for_needs(session, env.data["need_ids"])
+
+
 def handlers() -> dict[str, dict]:
     """Consumed event types, by publishing service."""
     from .readmodel import apply_offer_event
@@ -33,4 +44,5 @@ def handlers() -> dict[str, dict]:
     return {
         "catalog": {"offer.published": apply_offer_event, "offer.updated": apply_offer_event,
                     "offer.closed": apply_offer_event},
+        "matching": {NEEDS_IMPORTED: apply_needs_imported},
     }

@@ -2,6 +2,11 @@
 
 Header: worker_id,text,category,source,interview_point (category may be empty).
 Line numbers count the header as line 1.
+
+The needs are stored, classified and committed by the request. Extending the
+match index for them (up to a million new (offer, worker) pairs for a campaign's
+export) is left to matching's event worker: the import writes needs.imported
+events in the same transaction, and demand catches up within seconds.
 """
 from __future__ import annotations
 
@@ -9,15 +14,15 @@ import csv
 from typing import Iterable, Iterator
 
 from marshmallow import ValidationError
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shared.auth import Principal
 from shared.errors import ValidationFailed
 
-from . import matches
+from . import events
 from .models import Need
-from .needs import new_need, refresh_status
+from .needs import mark_fulfilled, new_need
 from .schemas import NeedCreateSchema
 
 HEADER = ["worker_id", "text", "category", "source", "interview_point"]
@@ -46,7 +51,7 @@ def import_needs(session: Session, principal: Principal, lines: Iterable[bytes])
         raise ValidationFailed({"file": ["The file is empty; it needs the header " + ",".join(HEADER) + "."]})
     if [h.strip() for h in header] != HEADER:
         raise ValidationFailed({"header": [f"The header must be exactly: {','.join(HEADER)}."]})
-    imported, rejected, batch = 0, [], []
+    imported, rejected, batch, to_index = 0, [], [], []
     for row in reader:
         line = reader.line_num
         if bad_utf8.get(line):
@@ -67,19 +72,32 @@ def import_needs(session: Session, principal: Principal, lines: Iterable[bytes])
         batch.append(new_need(data["worker_id"], data["text"], data["category"], data["source"] or "online",
                               data["interview_point"], principal.sub))
         if len(batch) >= BATCH:
-            imported += _flush(session, batch)
-    imported += _flush(session, batch)
+            imported += _flush(session, batch, to_index)
+    imported += _flush(session, batch, to_index)
+    for i in range(0, len(to_index), BATCH):
+        events.publish_needs_imported(session, to_index[i:i + BATCH])
     listed = rejected[:MAX_REJECTED_LISTED]
     return {"imported": imported, "rejected": listed, "rejected_total": len(rejected)}
 
 
-def _flush(session: Session, batch: list[dict]) -> int:
+def _flush(session: Session, batch: list[dict], to_index: list[str]) -> int:
     if not batch:
         return 0
+    workers = sorted({row["worker_id"] for row in batch})
+    known = set()
+    for i in range(0, len(workers), 500):
+        rows = session.execute(select(Need.worker_id, Need.category)
+                               .where(Need.worker_id.in_(workers[i:i + 500])).distinct())
+        known.update(tuple(row) for row in rows)
     session.execute(insert(Need), batch)
-    workers = {row["worker_id"] for row in batch}
-    refresh_status(session, workers)
-    matches.refresh_workers(session, workers)
+    # Only a (worker, category) pair the worker did not have can bring new matches.
+    firsts = {}
+    for row in batch:
+        pair = (row["worker_id"], row["category"])
+        if pair not in known:
+            firsts.setdefault(pair, row["id"])
+    mark_fulfilled(session, [row["id"] for row in batch])
+    to_index.extend(firsts.values())
     count = len(batch)
     batch.clear()
     return count

@@ -117,12 +117,17 @@ class OfferSession(Base):
 class Match(Base):
     """(offer, worker): the worker has a need in one of the offer's categories and
     meets every eligibility rule except age, which changes with the calendar and is
-    checked when read. Kept current by offer, need and profile changes."""
+    checked when read. Kept current by offer, need and profile changes. The worker's
+    district, category and birth date are copied here (a profile change rebuilds the
+    worker's rows) so that demand is one scan of this table."""
 
     __tablename__ = "matching_matches"
 
     offer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    district: Mapped[str] = mapped_column(String(20))
+    worker_category: Mapped[str] = mapped_column(String(32))
+    birth_ymd: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_matching_matches_worker", "worker_id", "offer_id"),)
 

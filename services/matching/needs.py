@@ -40,22 +40,35 @@ def create_need(session: Session, principal: Principal, data: dict) -> Need:
     need = Need(**row)
     session.add(need)
     session.flush()
-    refresh_status(session, [need.worker_id])
-    matches.refresh_workers(session, [need.worker_id])
+    mark_fulfilled(session, [need.id])
+    matches.add_for_needs(session, [need.id])
     session.refresh(need)
     return need
 
 
+def mark_fulfilled(session: Session, need_ids: list[str]) -> None:
+    """New needs start open, unless a booking the worker holds already meets them."""
+    for i in range(0, len(need_ids), matches.BATCH):
+        chunk = need_ids[i:i + matches.BATCH]
+        session.execute(update(Need).where(Need.id.in_(chunk), _met()).values(status="fulfilled")
+                        .execution_options(synchronize_session=False))
+
+
+def _met():
+    """The need's worker holds a confirmed or attended booking on an offer serving its category."""
+    return exists().where(
+        Booking.worker_id == Need.worker_id, Booking.status.in_(ACTIVE_FOR_FULFILMENT),
+        exists().where(and_(OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)))
+
+
 def refresh_status(session: Session, worker_ids: Iterable[str]) -> None:
-    """fulfilled while the worker holds a confirmed or attended booking on an offer serving the category."""
+    """Recompute open/fulfilled for every need of some workers (after a booking change)."""
     ids = sorted(set(worker_ids))
     for i in range(0, len(ids), matches.BATCH):
         chunk = ids[i:i + matches.BATCH]
-        met = exists().where(
-            Booking.worker_id == Need.worker_id, Booking.status.in_(ACTIVE_FOR_FULFILMENT),
-            exists().where(and_(OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)))
         session.execute(update(Need).where(Need.worker_id.in_(chunk))
-                        .values(status=case((met, "fulfilled"), else_="open")).execution_options(synchronize_session=False))
+                        .values(status=case((_met(), "fulfilled"), else_="open"))
+                        .execution_options(synchronize_session=False))
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:

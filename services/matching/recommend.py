@@ -40,7 +40,8 @@ class _Corpus:
         self._bm25 = None
         self._index: dict[str, int] = {}
 
-    def scores(self, session: Session, query: list[str], offer_ids: list[str]) -> dict[str, float]:
+    def best_scores(self, session: Session, queries: list[list[str]], offer_ids: list[str]) -> dict[str, float]:
+        """For each offer, its best BM25 score against any of the queries."""
         key = session.execute(select(func.count(), func.max(Offer.updated_at))
                               .where(Offer.status == "published")).one()
         with self._lock:
@@ -53,10 +54,16 @@ class _Corpus:
                 self._key = tuple(key)
             bm25, index = self._bm25, self._index
         known = [oid for oid in offer_ids if oid in index]
-        if bm25 is None or not query or not known:
-            return {}
-        values = bm25.get_batch_scores(query, [index[oid] for oid in known])
-        return {oid: float(v) for oid, v in zip(known, values)}
+        best: dict[str, float] = {}
+        if bm25 is None or not known:
+            return best
+        positions = [index[oid] for oid in known]
+        for query in queries:
+            if not query:
+                continue
+            for oid, value in zip(known, bm25.get_batch_scores(query, positions)):
+                best[oid] = max(best.get(oid, 0.0), float(value))
+        return best
 
 
 corpus = _Corpus()
@@ -73,8 +80,9 @@ def recommend(session: Session, principal, worker_id: str, limit: int = 20) -> l
     now = utcnow()
     booked = select(Booking.offer_id).where(Booking.worker_id == worker_id,
                                              Booking.status.in_(("confirmed", "waitlisted", "attended")))
-    offers = session.scalars(
-        select(Offer).join(Match, Match.offer_id == Offer.offer_id).join(Profile, Profile.worker_id == Match.worker_id)
+    offers = session.execute(
+        select(Offer.offer_id, Offer.title, Offer.kind, Offer.district, Offer.tokens, Offer.eligibility)
+        .join(Match, Match.offer_id == Offer.offer_id)
         .where(Match.worker_id == worker_id, Offer.status == "published", Offer.last_start_at > now, age_ok(),
                Offer.offer_id.not_in(booked))
     ).all()
@@ -88,23 +96,20 @@ def recommend(session: Session, principal, worker_id: str, limit: int = 20) -> l
     next_start = dict(session.execute(select(OfferSession.offer_id, func.min(OfferSession.starts_at))
                                       .where(OfferSession.offer_id.in_(ids), OfferSession.starts_at > now)
                                       .group_by(OfferSession.offer_id)).all())
-    relevance = defaultdict(float)
     need_tokens = {n.id: tokens(n.text) for n in needs}
-    for n in needs:
-        for oid, value in corpus.scores(session, need_tokens[n.id], ids).items():
-            relevance[oid] = max(relevance[oid], value)
+    relevance = corpus.best_scores(session, list(need_tokens.values()), ids)
     items = []
     for offer in offers:
         served = [n for n in needs if n.category in cats[offer.offer_id]]
         if not served or offer.offer_id not in next_start:
             continue
-        items.append(_item(offer, served, relevance[offer.offer_id], profile, next_start[offer.offer_id], now,
+        items.append(_item(offer, served, relevance.get(offer.offer_id, 0.0), profile, next_start[offer.offer_id], now,
                            need_tokens))
     items.sort(key=lambda i: (-i["score"], i["next_session_at"], i["offer_id"]))
     return items[:limit]
 
 
-def _item(offer: Offer, served: list[Need], bm25: float, profile: Profile, starts: datetime, now: datetime,
+def _item(offer, served: list[Need], bm25: float, profile: Profile, starts: datetime, now: datetime,
           need_tokens: dict[str, list[str]]) -> dict:
     days = max((starts - now).total_seconds() / 86400, 0)
     text_score = bm25 / (bm25 + 3.0) if bm25 > 0 else 0.0

@@ -28,7 +28,7 @@ def unmet_needs(session: Session, args: dict) -> dict:
         select(Match.offer_id)
         .join(Offer, Offer.offer_id == Match.offer_id)
         .join(OfferCategory, and_(OfferCategory.offer_id == Match.offer_id, OfferCategory.category == Need.category))
-        .where(Match.worker_id == Need.worker_id, _live(now), age_ok())
+        .where(Match.worker_id == Need.worker_id, _live(now), age_ok(p=Match))
     )
     conditions = [Need.status == "open", ~served]
     if "category" in args:

@@ -1,6 +1,8 @@
 """Matching HTTP endpoints: profiles, needs, classification, import."""
 from __future__ import annotations
 
+import io
+
 from flask import request
 from flask.views import MethodView
 
@@ -62,7 +64,8 @@ class NeedsImport(MethodView):
     @blp.response(200, ImportResultSchema)
     def post(self):
         """Import questionnaire answers as text/csv: worker_id,text,category,source,interview_point."""
-        return importer.import_needs(request_session(), current_principal(), iter(request.stream))
+        stream = io.BufferedReader(request.stream, buffer_size=256 * 1024)
+        return importer.import_needs(request_session(), current_principal(), stream)
 
 
 @blp.route("/classify")

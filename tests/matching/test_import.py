@@ -63,3 +63,19 @@ def test_a_few_thousand_rows(client, admin):
     result = post_csv(client, admin, HEADER + rows).get_json()
     assert result == {"imported": 3000, "rejected": [], "rejected_total": 0}
     assert client.get("/matching/needs?category=health_checkup", token=admin).get_json()["total"] == 3000
+
+
+def test_imported_needs_reach_demand_through_the_event_worker(client, admin, pump):
+    from tests.factories import make_offer, make_profile, union_tree
+
+    tree = union_tree(client, admin)
+    offer = make_offer(client, admin, tree["sip"]["id"])
+    make_profile(client, admin, "w-1")
+    make_profile(client, admin, "w-2")
+    pump()
+    result = post_csv(client, admin, HEADER + "w-1,想要体检,,,\nw-2,體檢,,,\nw-2,还想体检,,,\n").get_json()
+    assert result["imported"] == 3
+    demand = f"/matching/offers/{offer['id']}/demand"
+    assert client.get(demand, token=admin).get_json()["matched_workers"] == 0  # the index catches up after
+    pump()
+    assert client.get(demand, token=admin).get_json()["matched_workers"] == 2

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 00:54:40.324650
+Create Date: 2026-11-24 01:17:24.853945
 """
 from alembic import op
 import sqlalchemy as sa
@@ -38,6 +38,9 @@ def upgrade() -> None:
     op.create_table('matching_matches',
     sa.Column('offer_id', sa.String(length=40), nullable=False),
     sa.Column('worker_id', sa.String(length=64), nullable=False),
+    sa.Column('district', sa.String(length=20), nullable=False),
+    sa.Column('worker_category', sa.String(length=32), nullable=False),
+    sa.Column('birth_ymd', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('offer_id', 'worker_id', name=op.f('pk_matching_matches'))
     )
     with op.batch_alter_table('matching_matches', schema=None) as batch_op:
