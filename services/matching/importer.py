@@ -63,7 +63,7 @@ def import_needs(session: Session, principal: Principal, lines: Iterable[bytes])
             rejected.append({"line": line, "errors": {"_line": [f"Expected {len(HEADER)} columns, got {len(row)}."]}})
             continue
         values = {k: v.strip() for k, v in zip(HEADER, row)}
-        payload = {k: v for k, v in values.items() if v != "" or k in ("worker_id", "text")}
+        payload = {k: v for k, v in values.items() if v != ""}  # a blank cell is a missing value
         try:
             data = _row_schema.load(payload)
         except ValidationError as exc:
