@@ -1,4 +1,4 @@
-"""The booking app (sign-ups, capacity, waiting lists, check-in: issue 4)."""
+"""The booking app."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,7 +6,9 @@ from flask import Flask
 from shared.app import create_service_app
 from shared.config import ServiceConfig
 
+from .views import blp
+
 
 def create_app(config: ServiceConfig) -> Flask:
-    return create_service_app(config, title="Booking",  blueprints=[],
+    return create_service_app(config, title="Booking", blueprints=[blp],
                               description="Sign-ups that never overbook, with waiting lists.")

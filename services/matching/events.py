@@ -37,6 +37,35 @@ def apply_needs_imported(session: Session, env) -> None:
     matches.add_for_needs(session, env.data["need_ids"])
 
 
+def apply_booking_event(session: Session, env) -> None:
+    """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it."""
+    from sqlalchemy import func, select, update
+
+    from .models import Booking, OfferSession
+    from .needs import refresh_status
+
+    data = env.data
+    booking = session.get(Booking, data["booking_id"])
+    if booking is not None and booking.version >= data["version"]:
+        return  # older or repeated
+    if booking is None:
+        booking = Booking(booking_id=data["booking_id"])
+        session.add(booking)
+    booking.offer_id, booking.session_id, booking.worker_id = data["offer_id"], data["session_id"], data["worker_id"]
+    booking.status, booking.version = data["status"], data["version"]
+    session.flush()
+    taken = (select(func.count()).select_from(Booking)
+             .where(Booking.session_id == data["session_id"], Booking.status.in_(("confirmed", "attended")))
+             .scalar_subquery())
+    session.execute(update(OfferSession).where(OfferSession.session_id == data["session_id"])
+                    .values(confirmed=taken).execution_options(synchronize_session=False))
+    refresh_status(session, [data["worker_id"]])
+
+
+BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
+                  "booking.attended")
+
+
 def handlers() -> dict[str, dict]:
     """Consumed event types, by publishing service."""
     from .readmodel import apply_offer_event
@@ -45,4 +74,5 @@ def handlers() -> dict[str, dict]:
         "catalog": {"offer.published": apply_offer_event, "offer.updated": apply_offer_event,
                     "offer.closed": apply_offer_event},
         "matching": {NEEDS_IMPORTED: apply_needs_imported},
+        "booking": {t: apply_booking_event for t in BOOKING_EVENTS},
     }

@@ -112,6 +112,7 @@ class OfferSession(Base):
     offer_id: Mapped[str] = mapped_column(ForeignKey("matching_offers.offer_id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     capacity: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)  # places taken, from booking's events
 
 
 class Match(Base):
@@ -139,6 +140,7 @@ class Booking(Base):
 
     booking_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     offer_id: Mapped[str] = mapped_column(String(40))
+    session_id: Mapped[str] = mapped_column(String(40), index=True)
     worker_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=0)

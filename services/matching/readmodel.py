@@ -41,8 +41,13 @@ def apply_offer_event(session: Session, env: Envelope) -> None:
     offer.districts = _csv(elig.get("districts") or [])
     offer.members_only = bool(elig.get("members_only"))
     sessions = data.get("sessions") or []
-    offer.sessions = [OfferSession(session_id=s["session_id"], starts_at=parse_iso(s["starts_at"]),
-                                   capacity=s["capacity"]) for s in sessions]
+    known = {s.session_id: s for s in offer.sessions}
+    merged = []
+    for item in sessions:  # keep each session's row (and its places-taken count)
+        sess = known.get(item["session_id"]) or OfferSession(session_id=item["session_id"], confirmed=0)
+        sess.starts_at, sess.capacity = parse_iso(item["starts_at"]), item["capacity"]
+        merged.append(sess)
+    offer.sessions = merged
     offer.capacity = sum(s["capacity"] for s in sessions)
     offer.last_start_at = max((parse_iso(s["starts_at"]) for s in sessions), default=None)
     if sorted(offer.categories) != sorted(data["categories"]):

@@ -136,5 +136,6 @@ class UnmetGroupSchema(Schema):
     open_needs = fields.Integer()
     workers = fields.Integer()
     sample_texts = fields.List(fields.String())
-    reason = fields.String()
+    reason = fields.String()  # the most common reason in the group
     reason_text = fields.String()
+    reasons = fields.Dict(keys=fields.String(), values=fields.Integer())  # open needs per reason

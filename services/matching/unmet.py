@@ -1,5 +1,9 @@
 """Unmet needs: open needs that no published offer with a future session serves
-for that worker (eligibility included), grouped by category and district."""
+for that worker (eligibility included), grouped by category and district.
+
+A need counts as served only where such an offer still has a place in a future
+session; where the only offers it could use are full, its reason is "full".
+"""
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, func, select
@@ -8,10 +12,11 @@ from sqlalchemy.orm import Session
 from shared.timeutil import utcnow
 
 from .matches import age_ok
-from .models import Match, Need, Offer, OfferCategory, Profile
+from .models import Match, Need, Offer, OfferCategory, OfferSession, Profile
 
 SAMPLES = 3
 REASONS = {
+    "full": "有这类项目，这些职工也符合条件，但名额已满",
     "no_offer": "目前没有在办的项目提供这类服务",
     "no_profile": "这些职工还没有填写个人资料，无法判断能否报名",
     "not_eligible": "有相关项目，但这些职工不符合报名条件",
@@ -22,40 +27,59 @@ def _live(now):
     return and_(Offer.status == "published", Offer.last_start_at > now)
 
 
+def _served(now, with_a_place: bool):
+    """The need's worker may use a live offer serving its category (with a free place, if asked)."""
+    query = (select(Match.offer_id)
+             .join(Offer, Offer.offer_id == Match.offer_id)
+             .join(OfferCategory, and_(OfferCategory.offer_id == Match.offer_id,
+                                       OfferCategory.category == Need.category))
+             .where(Match.worker_id == Need.worker_id, _live(now), age_ok(p=Match)))
+    if with_a_place:
+        query = query.where(exists().where(OfferSession.offer_id == Match.offer_id, OfferSession.starts_at > now,
+                                           OfferSession.confirmed < OfferSession.capacity))
+    return exists(query)
+
+
 def unmet_needs(session: Session, args: dict) -> dict:
     now = utcnow()
-    served = exists(
-        select(Match.offer_id)
-        .join(Offer, Offer.offer_id == Match.offer_id)
-        .join(OfferCategory, and_(OfferCategory.offer_id == Match.offer_id, OfferCategory.category == Need.category))
-        .where(Match.worker_id == Need.worker_id, _live(now), age_ok(p=Match))
-    )
-    conditions = [Need.status == "open", ~served]
+    conditions = [Need.status == "open", ~_served(now, with_a_place=True)]
     if "category" in args:
         conditions.append(Need.category == args["category"])
     if "district" in args:
         conditions.append(Profile.district == args["district"])
     base = select(Need).outerjoin(Profile, Profile.worker_id == Need.worker_id).where(*conditions)
-    groups = session.execute(
-        base.with_only_columns(Need.category, Profile.district, func.count(Need.id).label("open_needs"),
-                               func.count(func.distinct(Need.worker_id)).label("workers"))
-        .group_by(Need.category, Profile.district)
-        .order_by(func.count(Need.id).desc(), Need.category, Profile.district)
+    full_only = _served(now, with_a_place=False).label("full_only")
+    rows = session.execute(
+        base.with_only_columns(Need.category, Profile.district, full_only, func.count(Need.id),
+                               func.count(func.distinct(Need.worker_id)))
+        .group_by(Need.category, Profile.district, full_only)
     ).all()
+    merged: dict = {}
+    for category, district, is_full, needs, workers in rows:
+        # A worker's needs of one category share one answer, so the split adds up exactly.
+        g = merged.setdefault((category, district), {"category": category, "district": district,
+                                                     "open_needs": 0, "workers": 0, "full": 0})
+        g["open_needs"] += needs
+        g["workers"] += workers
+        g["full"] += needs if is_full else 0
+    groups = sorted(merged.values(), key=lambda g: (-g["open_needs"], g["category"], g["district"] or ""))
     total = len(groups)
     page, per_page = args["page"], args["per_page"]
     groups = groups[(page - 1) * per_page: page * per_page]
-    samples = _samples(session, base, {(g.category, g.district) for g in groups})
+    samples = _samples(session, base, {(g["category"], g["district"]) for g in groups})
     live_categories = set(session.scalars(
         select(OfferCategory.category).join(Offer, Offer.offer_id == OfferCategory.offer_id).where(_live(now))
         .distinct()).all())
     items = []
     for g in groups:
-        reason = ("no_offer" if g.category not in live_categories
-                  else "no_profile" if g.district is None else "not_eligible")
-        items.append({"category": g.category, "district": g.district, "open_needs": g.open_needs,
-                      "workers": g.workers, "sample_texts": samples.get((g.category, g.district), []),
-                      "reason": reason, "reason_text": REASONS[reason]})
+        other = ("no_offer" if g["category"] not in live_categories
+                 else "no_profile" if g["district"] is None else "not_eligible")
+        reasons = {"full": g["full"], other: g["open_needs"] - g["full"]}
+        reasons = {k: v for k, v in reasons.items() if v}
+        reason = max(reasons, key=reasons.get)
+        items.append({"category": g["category"], "district": g["district"], "open_needs": g["open_needs"],
+                      "workers": g["workers"], "sample_texts": samples.get((g["category"], g["district"]), []),
+                      "reason": reason, "reason_text": REASONS[reason], "reasons": reasons})
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 

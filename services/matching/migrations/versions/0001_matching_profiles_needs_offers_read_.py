@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 01:17:24.853945
+Create Date: 2026-11-24 01:31:34.213313
 """
 from alembic import op
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ def upgrade() -> None:
     op.create_table('matching_bookings',
     sa.Column('booking_id', sa.String(length=40), nullable=False),
     sa.Column('offer_id', sa.String(length=40), nullable=False),
+    sa.Column('session_id', sa.String(length=40), nullable=False),
     sa.Column('worker_id', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -27,6 +28,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('matching_bookings', schema=None) as batch_op:
         batch_op.create_index('ix_matching_bookings_offer_status', ['offer_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_matching_bookings_session_id'), ['session_id'], unique=False)
         batch_op.create_index('ix_matching_bookings_worker', ['worker_id', 'status'], unique=False)
 
     op.create_table('matching_inbox',
@@ -140,6 +142,7 @@ def upgrade() -> None:
     sa.Column('offer_id', sa.String(length=40), nullable=False),
     sa.Column('starts_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('confirmed', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['offer_id'], ['matching_offers.offer_id'], name=op.f('fk_matching_offer_sessions_offer_id_matching_offers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('session_id', name=op.f('pk_matching_offer_sessions'))
     )
@@ -190,6 +193,7 @@ def downgrade() -> None:
     op.drop_table('matching_inbox')
     with op.batch_alter_table('matching_bookings', schema=None) as batch_op:
         batch_op.drop_index('ix_matching_bookings_worker')
+        batch_op.drop_index(batch_op.f('ix_matching_bookings_session_id'))
         batch_op.drop_index('ix_matching_bookings_offer_status')
 
     op.drop_table('matching_bookings')

@@ -1,0 +1,44 @@
+"""Booking request and response bodies."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from shared.api import LocalDateTime, PageArgs, Schema, one_of
+
+Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)  # noqa: E731
+STATUSES = ("confirmed", "waitlisted", "cancelled", "attended")
+
+
+class BookingCreateSchema(Schema):
+    session_id = Id(required=True)
+    worker_id = Id()  # staff and admin: the worker they book for
+
+
+class BookingSchema(Schema):
+    id = fields.String()
+    session_id = fields.String()
+    offer_id = fields.String()
+    worker_id = fields.String()
+    status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    updated_at = LocalDateTime()
+
+
+class BookingQuery(PageArgs):
+    session_id = Id()
+    offer_id = Id()
+    worker_id = Id()
+    status = fields.String(validate=one_of(STATUSES))
+
+
+class SessionAvailabilitySchema(Schema):
+    session_id = fields.String()
+    offer_id = fields.String()
+    starts_at = LocalDateTime()
+    capacity = fields.Integer()
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    remaining = fields.Integer()
+    offer_status = fields.String()
+    waitlist = fields.Boolean()

@@ -1,0 +1,106 @@
+"""Booking HTTP endpoints: parse, call the rules, dump."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+
+from shared.api import Blueprint, page_of
+from shared.auth import authenticated, current_principal
+from shared.db import request_session
+
+from . import idempotency, lifecycle, queries, signup
+from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
+from .waitlist import position
+
+blp = Blueprint("booking", __name__, url_prefix="/booking",
+                description="Sign-ups that never overbook, with waiting lists and check-in.")
+
+_booking_schema = BookingSchema()
+
+
+def booking_out(booking) -> dict:
+    data = {c: getattr(booking, c) for c in ("id", "session_id", "offer_id", "worker_id", "status",
+                                             "created_at", "updated_at")}
+    data["waitlist_position"] = position(request_session(), booking)
+    return data
+
+
+@blp.route("/bookings")
+class Bookings(MethodView):
+    @authenticated()
+    @blp.arguments(BookingCreateSchema)
+    @blp.response(201, BookingSchema)
+    @blp.alt_response(200, description="A repeat of an earlier request with the same Idempotency-Key")
+    def post(self, data):
+        """Sign up for a session: confirmed, or waitlisted with a position when it is full.
+
+        Send an Idempotency-Key header to make retries safe."""
+        principal = current_principal()
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return booking_out(signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
+        return _idempotent_sign_up(principal, idempotency.check_key(key), data)
+
+    @authenticated()
+    @blp.arguments(BookingQuery, location="query")
+    @blp.response(200, page_of(BookingSchema))
+    def get(self, args):
+        """List bookings: a worker its own; staff their unions' offers (?session_id=, ?offer_id=)."""
+        page = queries.list_bookings(request_session(), current_principal(), args)
+        page["items"] = [booking_out(b) for b in page["items"]]
+        return page
+
+
+def _idempotent_sign_up(principal, key: str, data: dict):
+    db = current_app.extensions["unionhub.db"]
+    stored = idempotency.begin(db, principal.sub, key, idempotency.fingerprint("POST", request.path, data))
+    if stored is not None:
+        status, body = stored
+        return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
+    try:
+        booking = signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id"))
+        body = booking_out(booking)
+        idempotency.complete(request_session(), principal.sub, key, 201,
+                             json.dumps(_booking_schema.dump(body), ensure_ascii=False))
+        return body
+    except BaseException:
+        request_session().rollback()  # let go of the database before forgetting the key
+        idempotency.release(db, principal.sub, key)
+        raise
+
+
+@blp.route("/bookings/<booking_id>")
+class BookingById(MethodView):
+    @authenticated()
+    @blp.response(200, BookingSchema)
+    def get(self, booking_id):
+        """Read one booking (its worker, its offer's staff, admin)."""
+        return booking_out(queries.get_booking(request_session(), current_principal(), booking_id))
+
+
+@blp.route("/bookings/<booking_id>/cancel")
+class CancelBooking(MethodView):
+    @authenticated()
+    @blp.response(200, BookingSchema)
+    def post(self, booking_id):
+        """Cancel (or leave the waiting list); a freed place goes to the first in line."""
+        return booking_out(lifecycle.cancel(request_session(), current_principal(), booking_id))
+
+
+@blp.route("/bookings/<booking_id>/check-in")
+class CheckIn(MethodView):
+    @authenticated("staff", "admin")
+    @blp.response(200, BookingSchema)
+    def post(self, booking_id):
+        """Check an attendee in (staff of the offer's union and above, admin)."""
+        return booking_out(lifecycle.check_in(request_session(), current_principal(), booking_id))
+
+
+@blp.route("/sessions/<session_id>")
+class SessionAvailability(MethodView):
+    @blp.response(200, SessionAvailabilitySchema)
+    def get(self, session_id):
+        """Places left in a session (public)."""
+        return queries.session_availability(request_session(), session_id)
