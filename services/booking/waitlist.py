@@ -28,8 +28,7 @@ def promote(db: DbSession, sess: Session) -> list[Booking]:
                        .order_by(Booking.waitlist_seq).limit(free).with_for_update()).all()
     now = utcnow()
     for booking in queue:
-        booking.status = "confirmed"
-        booking.waitlist_seq = None
+        booking.status = "confirmed"  # its ticket number stays, as history of the queue
         booking.version += 1
         booking.updated_at = now
     sess.confirmed += len(queue)
