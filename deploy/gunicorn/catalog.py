@@ -5,7 +5,7 @@ import os
 bind = os.environ.get("BIND", "0.0.0.0:8001")
 # gthread: a few processes, each with threads; requests spend most of their
 # time waiting on PostgreSQL, so threads overlap that wait cheaply.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 backlog = 2048

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
 from shared.auth import authenticated, current_principal
-from shared.db import request_session
+from shared.db import commit_now, request_session
 
 from . import idempotency, lifecycle, queries, signup
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
@@ -20,11 +20,23 @@ blp = Blueprint("booking", __name__, url_prefix="/booking",
 _booking_schema = BookingSchema()
 
 
-def booking_out(booking) -> dict:
+_LOOK_UP = object()
+
+
+def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
     data = {c: getattr(booking, c) for c in ("id", "session_id", "offer_id", "worker_id", "status",
                                              "created_at", "updated_at")}
-    data["waitlist_position"] = position(request_session(), booking)
+    if waitlist_position is _LOOK_UP:
+        waitlist_position = position(request_session(), booking)
+    data["waitlist_position"] = waitlist_position
     return data
+
+
+def _sign_up(principal, data) -> dict:
+    """Sign up and commit at once: the session row stays locked only for the statements that need it."""
+    result = signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id"))
+    commit_now()
+    return booking_out(*result)
 
 
 @blp.route("/bookings")
@@ -40,7 +52,7 @@ class Bookings(MethodView):
         principal = current_principal()
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return booking_out(signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
+            return _sign_up(principal, data)
         return _idempotent_sign_up(principal, idempotency.check_key(key), data)
 
     @authenticated()
@@ -60,10 +72,11 @@ def _idempotent_sign_up(principal, key: str, data: dict):
         status, body = stored
         return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
     try:
-        booking = signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id"))
-        body = booking_out(booking)
+        body = booking_out(*signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
+        # The stored answer commits with the booking, or neither does.
         idempotency.complete(request_session(), principal.sub, key, 201,
                              json.dumps(_booking_schema.dump(body), ensure_ascii=False))
+        commit_now()
         return body
     except BaseException:
         request_session().rollback()  # let go of the database before forgetting the key

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, event, insert
 from sqlalchemy.orm import Session
 
 from ..db import UTCDateTime
@@ -46,15 +46,19 @@ def record_event(session: Session, table: Table, event_type: str, data: dict) ->
         event_id=env.id, type=env.type, source=source, occurred_at=utcnow(),
         payload=json.dumps(data, ensure_ascii=False, default=_json_default),
     ))
-    from .relay import wake_relays  # local import: relay imports redis lazily
-
-    _after_commit_or_now(session, wake_relays)
+    after_commit_wake(session)
     return env
 
 
-def _after_commit_or_now(session: Session, fn) -> None:
-    from sqlalchemy import event
+def after_commit_wake(session: Session) -> None:
+    """Once this transaction commits, relays in this process look at the outbox at once."""
+    if session.info.get("wake_relays"):
+        return
+    session.info["wake_relays"] = True
 
     @event.listens_for(session, "after_commit", once=True)
     def _wake(_session):
-        fn()
+        from .relay import wake_relays
+
+        session.info.pop("wake_relays", None)
+        wake_relays()

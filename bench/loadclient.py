@@ -1,0 +1,103 @@
+"""A small asyncio HTTP/1.1 client for load: keep-alive connections, no threads.
+
+The same client measures both the sign-ups and GET /booking/healthz, so their
+rates compare fairly on a machine the client shares with the server.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Result:
+    status: int
+    latency_ms: float
+    body: bytes
+
+
+@dataclass
+class Run:
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.results) / self.seconds if self.seconds else 0.0
+
+
+async def _request(reader, writer, host: str, method: str, path: str, headers: dict, body: bytes | None):
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
+    await writer.drain()
+    status_line = await reader.readline()
+    status = int(status_line.split()[1])
+    length, close = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name = name.strip().lower()
+        if name == "content-length":
+            length = int(value.strip())
+        elif name == "connection" and value.strip().lower() == "close":
+            close = True
+    data = await reader.readexactly(length) if length else b""
+    return status, data, close
+
+
+async def _run(host: str, port: int, requests: list[tuple], concurrency: int) -> Run:
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in requests:
+        queue.put_nowait(item)
+    run = Run()
+
+    async def connection():
+        reader = writer = None
+        while True:
+            try:
+                method, path, headers, body = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            for attempt in range(3):
+                try:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                    t0 = time.perf_counter()
+                    status, data, close = await _request(reader, writer, f"{host}:{port}", method, path, headers, body)
+                    run.results.append(Result(status, (time.perf_counter() - t0) * 1000, data))
+                    if close:
+                        writer.close()
+                        writer = None
+                    break
+                except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                    if writer is not None:
+                        writer.close()
+                    writer = None
+                    if attempt == 2:
+                        run.results.append(Result(599, 0.0, b"connection failed"))
+        if writer is not None:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    run.seconds = time.perf_counter() - t0
+    return run
+
+
+def load(host: str, port: int, requests: list[tuple], concurrency: int = 64) -> Run:
+    """requests: (method, path, headers, body-bytes-or-None) tuples, sent as fast as the server answers."""
+    return asyncio.run(_run(host, port, requests, concurrency))
+
+
+def json_request(method: str, path: str, token: str | None, payload: dict | None) -> tuple:
+    headers = {"Content-Type": "application/json"} if payload is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return method, path, headers, json.dumps(payload).encode() if payload is not None else None
