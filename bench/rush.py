@@ -6,7 +6,7 @@ Prints sign-ups/s, p50/p99 latency and the healthz rate measured with the same
 client, then checks the invariants in the database. Asserts nothing about time.
 
     python bench/rush.py [--n 10000] [--capacity 2000] [--topology both|prod|allinone]
-                         [--worker-class gthread] [--workers 2] [--threads 8]
+                         [--worker-class sync|gthread] [--workers 4] [--threads 1]
 """
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ def wait_ready(port: int, procs, timeout: float = 60) -> None:
 
 
 def measure(port: int, n: int, concurrency: int) -> dict:
+    time.sleep(2)  # every worker process has finished booting, not just the first
+    load("127.0.0.1", port, [("GET", "/booking/healthz", {}, None)] * 2000, concurrency)  # warm-up
     health = load("127.0.0.1", port, [("GET", "/booking/healthz", {}, None)] * n, concurrency)
     tokens = [issue_token(SECRET, f"rw{i:05d}", "worker") for i in range(n)]
     rush = load("127.0.0.1", port,
@@ -176,9 +178,9 @@ def main() -> None:
     p.add_argument("--capacity", type=int, default=2_000)
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--topology", choices=("both", "prod", "allinone"), default="both")
-    p.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
-    p.add_argument("--workers", type=int, default=int(os.environ.get("RUSH_WORKERS", 2)))
-    p.add_argument("--threads", type=int, default=int(os.environ.get("RUSH_THREADS", 8)))
+    p.add_argument("--worker-class", default="sync", choices=("gthread", "sync"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("RUSH_WORKERS", 2 * (os.cpu_count() or 1))))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("RUSH_THREADS", 1)))
     args = p.parse_args()
     print(f"bench/rush.py -- {os.cpu_count()} cores; N={args.n} sign-ups, C={args.capacity} places, "
           f"{args.concurrency} concurrent keep-alive connections")

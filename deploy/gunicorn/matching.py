@@ -3,11 +3,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8002")
-# gthread: a few processes, each with threads; requests spend most of their
-# time waiting on PostgreSQL, so threads overlap that wait cheaply.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 8))
+# sync workers, two per core: measured with bench/rush.py against gthread
+# (2x8, 2x4, 4x4) and sync (4, 8); see README "Why sync workers". Behind the
+# nginx gateway, which buffers slow clients, as gunicorn recommends for sync.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))  # for gthread only
 backlog = 2048
 timeout = 30
 graceful_timeout = 20

@@ -7,6 +7,7 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
+from shared import ratelimit
 from shared.auth import authenticated, current_principal
 from shared.db import commit_now, request_session
 
@@ -18,6 +19,8 @@ blp = Blueprint("booking", __name__, url_prefix="/booking",
                 description="Sign-ups that never overbook, with waiting lists and check-in.")
 
 _booking_schema = BookingSchema()
+# A worker tries a few sessions; staff at an interview point book for many workers.
+SIGN_UPS_PER_MINUTE = {"worker": 30, "staff": 600, "admin": 600}
 
 
 _LOOK_UP = object()
@@ -50,6 +53,7 @@ class Bookings(MethodView):
 
         Send an Idempotency-Key header to make retries safe."""
         principal = current_principal()
+        ratelimit.limit("sign-up", principal.sub, SIGN_UPS_PER_MINUTE[principal.role])
         key = request.headers.get("Idempotency-Key")
         if key is None:
             return _sign_up(principal, data)

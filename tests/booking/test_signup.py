@@ -111,3 +111,16 @@ def test_bad_requests(client, world):
     assert_problem(client.open("POST", "/booking/bookings", token=tok, data="session_id=x",
                                content_type="application/x-www-form-urlencoded"), 415)
     assert client.get(f"/booking/sessions/{world['session']}").get_json()["confirmed"] == 0
+
+
+def test_too_many_attempts_are_429_with_retry_after(client, world, monkeypatch):
+    from services.booking import views
+
+    monkeypatch.setitem(views.SIGN_UPS_PER_MINUTE, "worker", 2)
+    tok = world["tokens"]["w1"]
+    assert book(client, tok, world["session"]).status_code == 201
+    assert_problem(book(client, tok, world["session"]), 409, "already-booked")
+    resp = book(client, tok, world["session"])
+    assert_problem(resp, 429, "rate-limited")
+    assert 0 < int(resp.headers["Retry-After"]) <= 60
+    assert book(client, world["tokens"]["w2"], world["session"]).status_code == 201  # per caller
