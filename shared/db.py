@@ -5,6 +5,7 @@ app factory's after_request) or rolls back. Nothing connects at import time.
 """
 from __future__ import annotations
 
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -13,7 +14,6 @@ from typing import Iterator
 from flask import current_app, g
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 
@@ -48,6 +48,15 @@ class Base(DeclarativeBase):
     """Declarative base; each service gives its own subclass its own metadata."""
 
 
+_sqlite_writers: dict[str, threading.Lock] = {}
+_sqlite_writers_guard = threading.Lock()
+
+
+def _writer_lock(url: str) -> threading.Lock:
+    with _sqlite_writers_guard:
+        return _sqlite_writers.setdefault(url, threading.Lock())
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -60,12 +69,40 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    # Writers of one file queue on a lock in this process, and the next is woken
+    # the moment a transaction ends; SQLite's own busy handler would make them
+    # sleep and retry (up to 100 ms a time). SQLite's lock still guards against
+    # other processes.
+    writers = _writer_lock(str(engine.url))
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # IMMEDIATE takes the write lock up front: two transactions can never
         # both read then deadlock trying to upgrade. SQLite is the embedded
         # default; PostgreSQL is what production and the rush run on.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        writers.acquire()
+        conn.info["holds_writer_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn)
+            raise
+
+    def _release(conn):
+        if conn.info.pop("holds_writer_lock", False):
+            writers.release()
+
+    # Fired just before the DBAPI commit/rollback: the next writer may begin a
+    # moment early, and SQLite's own lock covers that moment.
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        # A connection handed back while still holding the lock (any path that
+        # skipped commit and rollback) lets go of it here.
+        if record.info.pop("holds_writer_lock", False):
+            writers.release()
 
 
 class Database:
@@ -85,7 +122,8 @@ class Database:
     def engine(self) -> Engine:
         if self._engine is None:
             if self.is_sqlite:
-                engine = create_engine(self.url, poolclass=NullPool,
+                # Pooled: opening a SQLite file in WAL mode per request costs more than the request.
+                engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=2 * self._pool_size,
                                        connect_args={"check_same_thread": False, "timeout": 30})
                 _sqlite_pragmas(engine)
             else:

@@ -39,7 +39,7 @@ def apply_needs_imported(session: Session, env) -> None:
 
 def apply_booking_event(session: Session, env) -> None:
     """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it."""
-    from sqlalchemy import func, select, update
+    from sqlalchemy import update
 
     from .models import Booking, OfferSession
     from .needs import refresh_status
@@ -48,20 +48,22 @@ def apply_booking_event(session: Session, env) -> None:
     booking = session.get(Booking, data["booking_id"])
     if booking is not None and booking.version >= data["version"]:
         return  # older or repeated
+    was_taking = booking is not None and booking.status in TAKING_A_PLACE
     if booking is None:
         booking = Booking(booking_id=data["booking_id"])
         session.add(booking)
     booking.offer_id, booking.session_id, booking.worker_id = data["offer_id"], data["session_id"], data["worker_id"]
     booking.status, booking.version = data["status"], data["version"]
     session.flush()
-    taken = (select(func.count()).select_from(Booking)
-             .where(Booking.session_id == data["session_id"], Booking.status.in_(("confirmed", "attended")))
-             .scalar_subquery())
-    session.execute(update(OfferSession).where(OfferSession.session_id == data["session_id"])
-                    .values(confirmed=taken).execution_options(synchronize_session=False))
+    # Each event is applied once (inbox + version), so the count moves by this event's step.
+    step = int(booking.status in TAKING_A_PLACE) - int(was_taking)
+    if step:
+        session.execute(update(OfferSession).where(OfferSession.session_id == data["session_id"])
+                        .values(confirmed=OfferSession.confirmed + step).execution_options(synchronize_session=False))
     refresh_status(session, [data["worker_id"]])
 
 
+TAKING_A_PLACE = ("confirmed", "attended")
 BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
                   "booking.attended")
 
