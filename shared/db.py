@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from flask import current_app, g
-from sqlalchemy import DateTime, Engine, create_engine, event, text
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 
@@ -44,8 +44,18 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-class Base(DeclarativeBase):
-    """Declarative base; each service gives its own subclass its own metadata."""
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata() -> MetaData:
+    """Each service's own MetaData, with constraint names Alembic can rely on."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
 
 _sqlite_writers: dict[str, threading.Lock] = {}

@@ -1,20 +1,9 @@
-"""gunicorn settings for the catalog service (see README: Production)."""
-import multiprocessing
+"""gunicorn settings for the catalog service (shared ones in base.py; see README: Production)."""
 import os
+import pathlib
+import runpy
 
+globals().update({k: v for k, v in runpy.run_path(str(pathlib.Path(__file__).with_name("base.py"))).items()
+                  if not k.startswith("_")})
 bind = os.environ.get("BIND", "0.0.0.0:8001")
-# sync workers, two per core: measured with bench/rush.py against gthread
-# (2x8, 2x4, 4x4) and sync (4, 8); see README "Why sync workers". Behind the
-# nginx gateway, which buffers slow clients, as gunicorn recommends for sync.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))  # for gthread only
-backlog = 2048
-timeout = 30
-graceful_timeout = 20
-keepalive = 5
-accesslog = None  # the app logs one line per request itself
-errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "unionhub-catalog"
-control_socket_disable = True  # three masters on one host would share one socket path

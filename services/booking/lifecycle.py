@@ -25,7 +25,7 @@ def cancel(db: DbSession, principal: Principal, booking_id: str) -> Booking:
     booking = db.scalars(select(Booking).where(Booking.id == booking_id).with_for_update()
                          .execution_options(populate_existing=True)).one()
     if booking.status not in ("confirmed", "waitlisted"):
-        raise invalid_state(f"A {booking.status} booking cannot be cancelled.")
+        raise invalid_state(f"This booking is {booking.status}: only a confirmed or waitlisted booking can be cancelled.")
     if sess.starts_at <= utcnow():
         raise not_open("The session has started: it is too late to cancel.")
     was = booking.status

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import UTCDateTime
+from shared.db import UTCDateTime, service_metadata
 from shared.events import inbox_table, outbox_table
 from shared.timeutil import utcnow
 
@@ -16,12 +16,7 @@ ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'attended')"
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
+    metadata = service_metadata()
 
 
 class Offer(Base):
