@@ -47,6 +47,7 @@ class Settings:
     port: int
     data_dir: Path
     demo: bool
+    demo_scale: str  # "small" (300 workers) or "campaign" (10,500 workers, 32,659 needs)
     redis_url: str | None
     jwt_secret: str
     jwt_secret_is_default: bool
@@ -71,7 +72,7 @@ def _bool(name: str, raw: str) -> bool:
         return True
     if value in ("0", "false", "no", "off", ""):
         return False
-    raise ConfigError(f"{name} must be 1 or 0 (got {raw!r})")
+    raise ConfigError(f"{name} must be 1 or 0{' or campaign' if name == 'DEMO' else ''} (got {raw!r})")
 
 
 def _port(raw: str) -> int:
@@ -122,7 +123,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         port=_port(env.get("PORT") or "8000"),
         data_dir=data_dir,
-        demo=_bool("DEMO", env.get("DEMO", "1")),
+        demo=env.get("DEMO", "1").strip().lower() == "campaign" or _bool("DEMO", env.get("DEMO", "1")),
+        demo_scale="campaign" if env.get("DEMO", "1").strip().lower() == "campaign" else "small",
         redis_url=_redis_url(env.get("REDIS_URL")),
         jwt_secret=secret or DEV_JWT_SECRET,
         jwt_secret_is_default=not secret,

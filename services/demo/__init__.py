@@ -12,4 +12,4 @@ def load(settings: Settings) -> None:
     from . import catalog, matching
 
     catalog.load(settings.service("catalog"))
-    matching.load(settings.service("matching"))
+    matching.load(settings.service("matching"), campaign=settings.demo_scale == "campaign")

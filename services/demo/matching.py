@@ -1,43 +1,65 @@
-"""Demo workers: 300 profiles and about 700 needs, plus a few workers with no profile yet."""
+"""Demo workers and needs: 300 workers and about 700 needs by default; with
+DEMO=campaign the campaign's size (10,500 workers, 9,953 interview needs and
+22,706 online ones). A few needs belong to workers with no profile yet."""
 from __future__ import annotations
 
 import logging
 
 from sqlalchemy import func, insert, select
 
-from shared.auth import Principal
 from shared.config import ServiceConfig
 from shared.db import Database
+from shared.eligibility import ymd
+from shared.timeutil import local_today, utcnow
 
-from services.matching import matches
+from services.matching import events, matches
 from services.matching.models import Need, Profile
 from services.matching.needs import mark_fulfilled, new_need
-from services.matching.profiles import put_profile
 
 from . import population
 
 log = logging.getLogger("unionhub.demo")
-STAFF = Principal(sub="demo-interviewer", role="admin")
-WORKERS = 300
+RECORDER = "demo-interviewer"
+SMALL = {"workers": 300, "interview": 200, "online": 500}
+CAMPAIGN = {"workers": 10_500, "interview": 9_953, "online": 22_706}
+BATCH = 2000
 
 
-def load(config: ServiceConfig) -> None:
+def load(config: ServiceConfig, campaign: bool = False) -> None:
+    size = CAMPAIGN if campaign else SMALL
     db = Database(config.database_url)
     with db.transaction() as session:
-        if session.scalar(select(func.count()).select_from(Profile).where(Profile.worker_id.like("demo-w%"))):
-            log.info("demo matching: already loaded")
+        have = session.scalar(select(func.count()).select_from(Profile).where(Profile.worker_id.like("demo-w%")))
+        if have >= size["workers"]:
+            log.info("demo matching: already loaded (%d workers)", have)
             return
-        people = population.workers(WORKERS, prefix="demo-w")
-        for person in people:
-            put_profile(session, STAFF, person.pop("worker_id"), person)
-        ids = [f"demo-w{i:05d}" for i in range(1, WORKERS + 1)]
-        rows = population.needs_for(ids, 500, source="online")
-        rows += population.needs_for(ids, 200, seed=17, source="interview")
-        rows += population.needs_for(["demo-x1", "demo-x2", "demo-x3"], 6, seed=19)  # no profile yet
-        batch = [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], STAFF.sub) for r in rows]
-        session.execute(insert(Need), batch)
-        ids = [row["id"] for row in batch]
-        mark_fulfilled(session, ids)
-        matches.add_for_needs(session, ids)
+    people = population.workers(size["workers"], prefix="demo-w", today=local_today())[have:]
+    ids = [f"demo-w{i:05d}" for i in range(1, size["workers"] + 1)]
+    rows = (population.needs_for(ids, size["online"], seed=13 + have, source="online")
+            + population.needs_for(ids, size["interview"], seed=17 + have, source="interview")
+            + population.needs_for(["demo-x1", "demo-x2", "demo-x3"], 6, seed=19 + have))  # no profile yet
+    for i in range(0, max(len(people), len(rows)), BATCH):
+        with db.transaction() as session:  # batches: bounded transactions, events relayed as they commit
+            _add_profiles(session, people[i:i + BATCH])
+            batch = [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], RECORDER)
+                     for r in rows[i:i + BATCH]]
+            if batch:
+                session.execute(insert(Need), batch)
+                need_ids = [n["id"] for n in batch]
+                mark_fulfilled(session, need_ids)
+                matches.add_for_needs(session, need_ids)
     db.dispose()
-    log.info("demo matching: %d workers and %d needs added", WORKERS, len(rows))
+    log.info("demo matching: %d workers and %d needs added", len(people), len(rows))
+
+
+def _add_profiles(session, people: list[dict]) -> None:
+    if not people:
+        return
+    now = utcnow()
+    profiles = [Profile(**p, birth_ymd=ymd(p["birth_date"]), revision=1, created_at=now, updated_at=now)
+                for p in people]
+    session.add_all(profiles)
+    session.flush()
+    matches.refresh_workers(session, [p.worker_id for p in profiles])
+    for profile in profiles:
+        events.publish_profile_saved(session, profile)  # booking learns them as from any save

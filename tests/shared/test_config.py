@@ -37,3 +37,10 @@ def test_cli_exits_cleanly_on_bad_config(monkeypatch):
     with pytest.raises(SystemExit) as info:
         main(["token", "--role", "admin"])
     assert "PORT" in str(info.value)
+
+
+def test_demo_may_be_campaign_sized():
+    s = load_settings({"DEMO": "campaign"})
+    assert s.demo is True and s.demo_scale == "campaign"
+    assert load_settings({"DEMO": "1"}).demo_scale == "small"
+    assert load_settings({"DEMO": "0"}).demo is False
