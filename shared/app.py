@@ -181,9 +181,6 @@ def _register_unit_of_work(app: Flask) -> None:
                            "The change could not be saved; nothing was saved. Try again.", headers={"Retry-After": 1})
         finally:
             session.close()
-        hooks = g.pop("_after_commit", [])
-        for hook in hooks:
-            hook()
         return response
 
     @app.teardown_request
@@ -192,11 +189,6 @@ def _register_unit_of_work(app: Flask) -> None:
         if session is not None:
             session.rollback()
             session.close()
-
-
-def after_commit(fn) -> None:
-    """Run fn once the request's unit of work has committed (e.g. wake the relay)."""
-    g.setdefault("_after_commit", []).append(fn)
 
 
 def _register_request_log(app: Flask, service: str) -> None:

@@ -190,9 +190,6 @@ def commit_now() -> None:
         session.commit()
 
 
-def utc(dt: datetime) -> datetime:
-    return dt.astimezone(timezone.utc)
-
 
 def like_escape(term: str) -> str:
     """Make % and _ literal in a LIKE pattern (used with escape='\\')."""
@@ -201,6 +198,16 @@ def like_escape(term: str) -> str:
 
 def contains_text(column, term: str):
     return column.like(f"%{like_escape(term)}%", escape="\\")
+
+
+def to_path(ids) -> str:
+    """["u-city", "u-sip"] -> "/u-city/u-sip/": a union's ancestors and itself."""
+    return "/" + "".join(f"{i}/" for i in ids)
+
+
+def path_ids(path: str) -> list[str]:
+    """"/u-city/u-sip/" -> ["u-city", "u-sip"]."""
+    return [p for p in path.split("/") if p]
 
 
 def path_contains(column, node_id: str):

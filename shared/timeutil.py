@@ -23,11 +23,6 @@ def to_local(dt: datetime | None) -> datetime | None:
     return dt.astimezone(LOCAL_TZ)
 
 
-def iso_local(dt: datetime | None) -> str | None:
-    local = to_local(dt)
-    return local.isoformat() if local else None
-
-
 def parse_iso(value: str) -> datetime:
     """Parse an ISO 8601 time that carries an offset (events use this)."""
     dt = datetime.fromisoformat(value)

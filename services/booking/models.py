@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import UTCDateTime, service_metadata
+from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import inbox_table, outbox_table
 from shared.timeutil import utcnow
 
@@ -35,7 +35,7 @@ class Offer(Base):
 
     @property
     def union_path_ids(self) -> list[str]:
-        return [p for p in self.union_path.split("/") if p]
+        return path_ids(self.union_path)
 
 
 class Session(Base):

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session as DbSession
 
+from shared.db import to_path
 from shared.events import Envelope
 from shared.timeutil import parse_iso
 
@@ -21,7 +22,7 @@ def apply_offer_event(db: DbSession, env: Envelope) -> None:
         offer = Offer(offer_id=data["offer_id"])
         db.add(offer)
     offer.revision = data["revision"]
-    offer.union_path = "/" + "/".join(data["union_path"]) + "/"
+    offer.union_path = to_path(data["union_path"])
     offer.title = data["title"]
     offer.status = data["status"]
     offer.eligibility = data.get("eligibility") or {}

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from shared.auth import Principal
-from shared.db import UTCDateTime, new_id
+from shared.db import UTCDateTime, new_id, path_ids
 from shared.eligibility import WorkerAttrs, check
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
 from shared.timeutil import local_today, utcnow
@@ -28,7 +28,6 @@ from shared.events.outbox import after_commit_wake
 
 from .models import ACTIVE, Booking, Session
 
-NOT_CANCELLED = ACTIVE
 
 
 def not_open(detail: str) -> Conflict:
@@ -50,7 +49,7 @@ def sign_up(db: DbSession, principal: Principal, session_id: str, worker_id: str
     now = utcnow()
     if ctx.starts_at <= now:
         raise not_open("The session has already started.")
-    if principal.is_staff and not principal.acts_for([p for p in ctx.union_path.split("/") if p]):
+    if principal.is_staff and not principal.acts_for(path_ids(ctx.union_path)):
         raise Forbidden("Staff book on a worker's behalf only for their unions' offers.")
     _check_eligible(ctx)
     if ctx.booked:
@@ -130,8 +129,8 @@ def _check_limit(db: DbSession, ctx, worker_id: str) -> None:
         key = zlib.crc32(f"{worker_id}|{ctx.offer_id}".encode()) - 2**31
         db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     window = timedelta(days=limit["period_days"])
-    held = db.scalar(select(func.count()).select_from(Booking).where(
-        Booking.worker_id == worker_id, Booking.offer_id == ctx.offer_id, Booking.status.in_(NOT_CANCELLED),
+    held = db.scalar(select(func.count()).select_from(Booking).where(  # active: every booking but a cancelled one
+        Booking.worker_id == worker_id, Booking.offer_id == ctx.offer_id, Booking.status.in_(ACTIVE),
         Booking.session_starts_at > ctx.starts_at - window, Booking.session_starts_at < ctx.starts_at + window))
     if held >= limit["count"]:
         raise Conflict(f"At most {limit['count']} booking(s) on this offer within {limit['period_days']} days; "

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import UTCDateTime, service_metadata
+from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import outbox_table
 from shared.timeutil import utcnow
 
@@ -28,7 +28,7 @@ class Union(Base):
 
     @property
     def path_ids(self) -> list[str]:
-        return [p for p in self.path.split("/") if p]
+        return path_ids(self.path)
 
 
 class Offer(Base):
@@ -70,7 +70,7 @@ class Offer(Base):
 
     @property
     def union_path_ids(self) -> list[str]:
-        return [p for p in self.union_path.split("/") if p]
+        return path_ids(self.union_path)
 
 
 class OfferCategory(Base):

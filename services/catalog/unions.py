@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from shared.api import paginate
 from shared.auth import Principal
-from shared.db import new_id
+from shared.db import new_id, to_path
 from shared.errors import NotFound, ValidationFailed
 
 from .models import Union
@@ -21,7 +21,7 @@ def create_union(session: Session, data: dict, union_id: str | None = None) -> U
         parent_path = parent.path
     uid = union_id or new_id("uni")
     union = Union(id=uid, name=data["name"].strip(), district=data["district"], parent_id=data.get("parent_id"),
-                  path=f"{parent_path}{uid}/")
+                  path=parent_path + to_path([uid])[1:])
     session.add(union)
     session.flush()
     return union

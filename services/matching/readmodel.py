@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from shared.db import to_path
 from shared.events import Envelope
 from shared.text import tokens
 from shared.timeutil import parse_iso, utcnow
@@ -28,7 +29,7 @@ def apply_offer_event(session: Session, env: Envelope) -> None:
     match_inputs_before = (offer.categories, offer.eligibility, offer.status) if offer.revision else None
     offer.revision = data["revision"]
     offer.union_id = data["union_id"]
-    offer.union_path = "/" + "/".join(data["union_path"]) + "/"
+    offer.union_path = to_path(data["union_path"])
     offer.kind = data["kind"]
     offer.title = data["title"]
     offer.description = data.get("description") or ""
