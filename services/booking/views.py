@@ -13,7 +13,7 @@ from shared.db import commit_now, request_session
 
 from . import idempotency, lifecycle, queries, signup
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
-from .waitlist import position
+from .waitlist import positions
 
 blp = Blueprint("booking", __name__, url_prefix="/booking",
                 description="Sign-ups that never overbook, with waiting lists and check-in.")
@@ -30,7 +30,7 @@ def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
     data = {c: getattr(booking, c) for c in ("id", "session_id", "offer_id", "worker_id", "status",
                                              "created_at", "updated_at")}
     if waitlist_position is _LOOK_UP:
-        waitlist_position = position(request_session(), booking)
+        waitlist_position = positions(request_session(), [booking]).get(booking.id)
     data["waitlist_position"] = waitlist_position
     return data
 
@@ -65,7 +65,8 @@ class Bookings(MethodView):
     def get(self, args):
         """List bookings: a worker its own; staff their unions' offers (?session_id=, ?offer_id=)."""
         page = queries.list_bookings(request_session(), current_principal(), args)
-        page["items"] = [booking_out(b) for b in page["items"]]
+        ranks = positions(request_session(), page["items"])  # one query for the page
+        page["items"] = [booking_out(b, ranks.get(b.id)) for b in page["items"]]
         return page
 
 
