@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from flask import current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -67,7 +67,7 @@ def _writer_lock(url: str) -> threading.Lock:
         return _sqlite_writers.setdefault(url, threading.Lock())
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_connect_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy emit BEGIN itself (see below), and wait for locks.
@@ -79,6 +79,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+
+def _sqlite_writer_queue(engine: Engine) -> None:
     # Writers of one file queue on a lock in this process, and the next is woken
     # the moment a transaction ends; SQLite's own busy handler would make them
     # sleep and retry (up to 100 ms a time). SQLite's lock still guards against
@@ -122,6 +124,7 @@ class Database:
         self.url = url
         self._pool_size = pool_size
         self._engine: Engine | None = None
+        self._autocommit_engine: Engine | None = None
         self._factory: sessionmaker | None = None
 
     @property
@@ -131,19 +134,36 @@ class Database:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            engine = self._new_engine()
             if self.is_sqlite:
-                # Pooled: opening a SQLite file in WAL mode per request costs more than the request.
-                engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=2 * self._pool_size,
-                                       connect_args={"check_same_thread": False, "timeout": 30})
-                _sqlite_pragmas(engine)
-            else:
-                # No pre-ping: it would cost a round trip per request. A dropped
-                # connection fails its one request (503) and the pool replaces it.
-                engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=self._pool_size,
-                                       pool_recycle=1800)
+                _sqlite_writer_queue(engine)
             self._engine = engine
             self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         return self._engine
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A connection on which each statement commits by itself: no BEGIN, no COMMIT.
+
+        For hot paths whose reads need no common snapshot and whose write is one
+        statement: on PostgreSQL that saves two of four round trips, and on SQLite
+        the reads do not queue behind writers (nothing here takes the writer lock)."""
+        if self._autocommit_engine is None:
+            self._autocommit_engine = self._new_engine(isolation_level="AUTOCOMMIT")
+        with self._autocommit_engine.connect() as conn:
+            yield conn
+
+    def _new_engine(self, **options) -> Engine:
+        if self.is_sqlite:
+            # Pooled: opening a SQLite file in WAL mode per request costs more than the request.
+            engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=2 * self._pool_size,
+                                   connect_args={"check_same_thread": False, "timeout": 30}, **options)
+            _sqlite_connect_pragmas(engine)
+            return engine
+        # No pre-ping: it would cost a round trip per request. A dropped
+        # connection fails its one request (503) and the pool replaces it.
+        return create_engine(self.url, pool_size=self._pool_size, max_overflow=self._pool_size,
+                             pool_recycle=1800, **options)
 
     def session(self) -> Session:
         self.engine  # noqa: B018 - builds the factory on first use
@@ -167,8 +187,9 @@ class Database:
             conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        for engine in (self._engine, self._autocommit_engine):
+            if engine is not None:
+                engine.dispose()
 
 
 def request_session() -> Session:

@@ -1,6 +1,7 @@
 """What booking publishes (booking.*) and consumes (catalog's offers, matching's profiles)."""
 from __future__ import annotations
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session as DbSession
 
 from shared.events import record_event
@@ -20,7 +21,7 @@ def payload(booking: Booking) -> dict:
             "worker_id": booking.worker_id, "status": booking.status, "version": booking.version}
 
 
-def publish(db: DbSession, event_type: str, booking: Booking) -> None:
+def publish(db: DbSession | Connection, event_type: str, booking: Booking) -> None:
     record_event(db, outbox, event_type, payload(booking))
 
 

@@ -5,6 +5,10 @@ confirmed + 1 WHERE session_id = :s AND confirmed < capacity` either takes a
 place or changes nothing; then a waiting-list ticket comes from the same row.
 The partial unique index on (session_id, worker_id) for active bookings stops a
 second active booking even if two requests race past the friendly check.
+
+On PostgreSQL the place or ticket, the booking and its outbox event are one
+statement; a sign-up without an Idempotency-Key runs it in autocommit, so the
+whole sign-up is two round trips (read the context, write) — the rush's hot path.
 """
 from __future__ import annotations
 
@@ -13,21 +17,20 @@ import zlib
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlalchemy import JSON, Boolean, Date, String, func, insert, select, text, update
+from sqlalchemy import JSON, Boolean, Connection, Date, String, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from shared.auth import Principal
-from shared.db import UTCDateTime, new_id, path_ids
+from shared.db import Database, UTCDateTime, new_id, path_ids
 from shared.eligibility import WorkerAttrs, check
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
+from shared.events.outbox import after_commit_wake
+from shared.events.relay import wake_relays
 from shared.timeutil import local_today, utcnow
 
 from . import events
-from shared.events.outbox import after_commit_wake
-
 from .models import ACTIVE, Booking, Session
-
 
 
 def not_open(detail: str) -> Conflict:
@@ -39,37 +42,79 @@ class SignUp(NamedTuple):
     waitlist_position: int | None  # a new ticket is the last in the queue
 
 
-def sign_up(db: DbSession, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
+def sign_up_now(database: Database, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
+    """Sign up and commit before returning: the path of a request without an Idempotency-Key.
+
+    The rules read without a transaction. On PostgreSQL the booking is then one
+    statement that commits by itself (two round trips in all); a per-worker limit,
+    whose lock must outlast one statement, and SQLite write in a short transaction."""
     worker_id = _whose(principal, worker_id)
-    ctx = _context(db, session_id, worker_id)
+    with database.autocommit() as conn:
+        ctx = _checked_context(conn, principal, session_id, worker_id)
+        booking = _new_booking(ctx, worker_id, principal)
+        if conn.dialect.name == "postgresql" and not ctx.per_worker_limit:
+            position = _write(conn, ctx, booking)
+            wake_relays()
+            return SignUp(booking, position)
+    with database.engine.begin() as conn:
+        if ctx.per_worker_limit:
+            _check_limit(conn, ctx, worker_id)
+        position = _write(conn, ctx, booking)
+    wake_relays()
+    return SignUp(booking, position)
+
+
+def sign_up(db: DbSession, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
+    """Sign up inside the caller's unit of work, which commits (an Idempotency-Key's stored answer
+    commits with the booking)."""
+    worker_id = _whose(principal, worker_id)
+    conn = db.connection()
+    ctx = _checked_context(conn, principal, session_id, worker_id)
+    booking = _new_booking(ctx, worker_id, principal)
+    if ctx.per_worker_limit:
+        _check_limit(conn, ctx, worker_id)
+    position = _write(conn, ctx, booking)
+    after_commit_wake(db)
+    return SignUp(booking, position)
+
+
+def _checked_context(conn: Connection, principal: Principal, session_id: str, worker_id: str):
+    """The context, once every rule that needs no lock has passed."""
+    ctx = conn.execute(_CONTEXT, {"session_id": session_id, "worker_id": worker_id}).first()
     if ctx is None or ctx.offer_status == "draft":
         raise NotFound(f"No session {session_id!r} of a published offer.")
     if ctx.offer_status != "published":
         raise not_open("The offer is closed: no more sign-ups.")
-    now = utcnow()
-    if ctx.starts_at <= now:
+    if ctx.starts_at <= utcnow():
         raise not_open("The session has already started.")
     if principal.is_staff and not principal.acts_for(path_ids(ctx.union_path)):
         raise Forbidden("Staff book on a worker's behalf only for their unions' offers.")
     _check_eligible(ctx)
     if ctx.booked:
         raise already_booked()
-    if ctx.per_worker_limit:
-        _check_limit(db, ctx, worker_id)
-    booking = Booking(id=new_id("bkg"), session_id=session_id, offer_id=ctx.offer_id, worker_id=worker_id,
-                      session_starts_at=ctx.starts_at, version=1, created_by=principal.sub, created_at=now,
-                      updated_at=now)
-    # From here the session row is locked until commit: only quick statements, no reads.
+    return ctx
+
+
+def _new_booking(ctx, worker_id: str, principal: Principal) -> Booking:
+    now = utcnow()
+    return Booking(id=new_id("bkg"), session_id=ctx.session_id, offer_id=ctx.offer_id, worker_id=worker_id,
+                   session_starts_at=ctx.starts_at, version=1, created_by=principal.sub, created_at=now,
+                   updated_at=now)
+
+
+def _write(conn: Connection, ctx, booking: Booking) -> int | None:
+    """The place or ticket, the booking and its event; the waiting-list position (None when confirmed).
+
+    From here the session row is locked until commit: only quick statements, no reads."""
     try:
-        if db.get_bind().dialect.name == "postgresql":
-            position = _write_in_one_statement(db, ctx, booking)
-        else:
-            position = _take_place_or_ticket(db, ctx, booking)
-            db.execute(insert(Booking).values({c.key: getattr(booking, c.key) for c in Booking.__table__.columns}))
-            events.publish(db, events.CONFIRMED if booking.status == "confirmed" else events.WAITLISTED, booking)
+        if conn.dialect.name == "postgresql":
+            return _write_in_one_statement(conn, ctx, booking)
+        position = _take_place_or_ticket(conn, ctx, booking)
+        conn.execute(_ADD_BOOKING, {c.key: getattr(booking, c.key) for c in Booking.__table__.columns})
+        events.publish(conn, events.CONFIRMED if booking.status == "confirmed" else events.WAITLISTED, booking)
+        return position
     except IntegrityError:
         raise already_booked() from None
-    return SignUp(booking, position)
 
 
 # Prebuilt (compiled once) and with literal statuses, so that PostgreSQL uses the
@@ -88,11 +133,6 @@ WHERE s.session_id = :session_id
 """).columns(session_id=String, starts_at=UTCDateTime(), offer_id=String, offer_status=String, union_path=String,
              eligibility=JSON, per_worker_limit=JSON, waitlist=Boolean, profile=String, birth_date=Date,
              district=String, worker_category=String, union_member=Boolean, booked=Boolean)
-
-
-def _context(db: DbSession, session_id: str, worker_id: str):
-    """Everything the rules need, in one query: session, offer, profile, an active booking."""
-    return db.connection().execute(_CONTEXT, {"session_id": session_id, "worker_id": worker_id}).first()
 
 
 def already_booked() -> Conflict:
@@ -122,14 +162,14 @@ def _check_eligible(ctx) -> None:
                             extra={"failed_rules": [f.rule for f in failures]})
 
 
-def _check_limit(db: DbSession, ctx, worker_id: str) -> None:
+def _check_limit(conn: Connection, ctx, worker_id: str) -> None:
     limit = ctx.per_worker_limit
-    if not db.get_bind().dialect.name == "sqlite":
+    if conn.dialect.name == "postgresql":
         # One worker's parallel sign-ups for one offer queue here (SQLite serialises anyway).
         key = zlib.crc32(f"{worker_id}|{ctx.offer_id}".encode()) - 2**31
-        db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     window = timedelta(days=limit["period_days"])
-    held = db.scalar(select(func.count()).select_from(Booking).where(  # active: every booking but a cancelled one
+    held = conn.scalar(select(func.count()).select_from(Booking).where(  # active: every booking but a cancelled one
         Booking.worker_id == worker_id, Booking.offer_id == ctx.offer_id, Booking.status.in_(ACTIVE),
         Booking.session_starts_at > ctx.starts_at - window, Booking.session_starts_at < ctx.starts_at + window))
     if held >= limit["count"]:
@@ -137,24 +177,27 @@ def _check_limit(db: DbSession, ctx, worker_id: str) -> None:
                        f"this worker holds {held}.", slug="limit-exceeded", title="Limit exceeded")
 
 
-def _take_place_or_ticket(db: DbSession, ctx, booking: Booking) -> int | None:
+def _take_place_or_ticket(conn: Connection, ctx, booking: Booking) -> int | None:
     """Confirmed, or a waiting-list ticket; returns the waiting-list position (None when confirmed)."""
-    took = db.execute(update(Session).where(Session.session_id == ctx.session_id,
-                                            Session.confirmed < Session.capacity)
-                      .values(confirmed=Session.confirmed + 1).returning(Session.confirmed)
-                      .execution_options(synchronize_session=False)).first()
-    if took:
+    if conn.execute(_TAKE_PLACE, {"sid": ctx.session_id}).first():
         booking.status = "confirmed"
         return None
     if not ctx.waitlist:
         raise full()
-    ticket, waiting = db.execute(update(Session).where(Session.session_id == ctx.session_id)
-                                 .values(waitlisted=Session.waitlisted + 1, waitlist_seq=Session.waitlist_seq + 1)
-                                 .returning(Session.waitlist_seq, Session.waitlisted)
-                                 .execution_options(synchronize_session=False)).one()
+    ticket, waiting = conn.execute(_TAKE_TICKET, {"sid": ctx.session_id}).one()
     booking.status = "waitlisted"
     booking.waitlist_seq = ticket
     return waiting
+
+
+# The portable path's statements, built once (building a statement costs more than running it on SQLite).
+_s = Session.__table__.c
+_TAKE_PLACE = (update(Session.__table__).where(_s.session_id == bindparam("sid"), _s.confirmed < _s.capacity)
+               .values(confirmed=_s.confirmed + 1).returning(_s.confirmed))
+_TAKE_TICKET = (update(Session.__table__).where(_s.session_id == bindparam("sid"))
+                .values(waitlisted=_s.waitlisted + 1, waitlist_seq=_s.waitlist_seq + 1)
+                .returning(_s.waitlist_seq, _s.waitlisted))
+_ADD_BOOKING = insert(Booking.__table__)
 
 
 def full() -> Conflict:
@@ -193,15 +236,14 @@ RETURNING (SELECT has_room FROM taken), (SELECT waitlisted FROM taken), (SELECT 
 """)
 
 
-def _write_in_one_statement(db: DbSession, ctx, booking: Booking) -> int | None:
-    row = db.execute(_ONE_STATEMENT, {
+def _write_in_one_statement(conn: Connection, ctx, booking: Booking) -> int | None:
+    row = conn.execute(_ONE_STATEMENT, {
         "session_id": ctx.session_id, "waitlist": bool(ctx.waitlist), "id": booking.id, "offer_id": ctx.offer_id,
         "worker_id": booking.worker_id, "starts_at": booking.session_starts_at, "created_by": booking.created_by,
         "now": booking.created_at, "event_id": uuid.uuid4().hex}).first()
     if row is None:
         raise full()
     has_room, waiting, ticket = row
-    after_commit_wake(db)
     booking.status = "confirmed" if has_room else "waitlisted"
     booking.waitlist_seq = None if has_room else ticket
     return None if has_room else waiting

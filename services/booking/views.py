@@ -36,10 +36,9 @@ def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
 
 
 def _sign_up(principal, data) -> dict:
-    """Sign up and commit at once: the session row stays locked only for the statements that need it."""
-    result = signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id"))
-    commit_now()
-    return booking_out(*result)
+    """Sign up, committed before the answer is built: the session row is locked for one statement."""
+    database = current_app.extensions["unionhub.db"]
+    return booking_out(*signup.sign_up_now(database, principal, data["session_id"], data.get("worker_id")))
 
 
 @blp.route("/bookings")

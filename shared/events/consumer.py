@@ -1,8 +1,10 @@
 """Consumer-group runner: apply each event once, ack after commit, reclaim the dead's.
 
-For every entry: open a transaction, record the event id in the inbox (a
-primary key, so an id already applied is skipped), run the handler, commit,
-then XACK. A consumer that dies before its ACK leaves the entry pending;
+For each batch read: open a transaction, record every event id in the inbox
+(a primary key, so an id already applied is skipped), run the handlers,
+commit, then XACK the batch. If anything in a batch fails, nothing of it was
+committed, and its entries are applied again one transaction each, so one bad
+event cannot hold up the others. A consumer that dies before its ACK leaves the entry pending;
 another consumer reclaims it with XAUTOCLAIM once it has been idle long enough.
 An entry whose handler keeps failing goes to a dead-letter stream.
 """
@@ -60,18 +62,52 @@ class Consumer:
             cursor, entries, *_ = self.redis.xautoclaim(stream, self.group, self.name, self.claim_idle_ms,
                                                         start_id=self._claim_cursor[stream], count=self.batch)
             self._claim_cursor[stream] = cursor
+            live = []
             for entry_id, fields in entries:
                 if fields is None:  # trimmed away meanwhile
                     self.redis.xack(stream, self.group, entry_id)
                     continue
                 log.info("reclaimed %s from %s for %s", entry_id, stream, self.group)
-                handled += self._handle(stream, entry_id, fields)
+                live.append((entry_id, fields))
+            handled += self._handle_all(stream, live)
         block = self.block_ms if block_ms is None else block_ms
         response = self.redis.xreadgroup(self.group, self.name, {s: ">" for s in self.handlers},
                                          count=self.batch, block=block or None)
         for stream, entries in response or []:
-            for entry_id, fields in entries:
-                handled += self._handle(stream, entry_id, fields)
+            handled += self._handle_all(stream, entries)
+        return handled
+
+    def _handle_all(self, stream: str, entries: list) -> int:
+        if len(entries) > 1:
+            try:
+                return self._apply_batch(stream, entries)
+            except Exception as exc:  # a handler failed or a constraint refused: nothing was committed
+                log.info("%s: a batch of %d from %s failed (%s); applying them one at a time",
+                         self.group, len(entries), stream, type(exc).__name__)
+        return sum(self._handle(stream, entry_id, fields) for entry_id, fields in entries)
+
+    def _apply_batch(self, stream: str, entries: list) -> int:
+        """Every entry in one transaction: one commit and one XACK for the lot."""
+        envs = [Envelope.from_fields(fields) for _, fields in entries]
+        handled = 0
+        with self.db.transaction() as session:
+            seen = set(session.scalars(select(self.inbox.c.event_id)
+                                       .where(self.inbox.c.event_id.in_({env.id for env in envs}))))
+            for env in envs:
+                handler = self.handlers[stream].get(env.type)
+                if handler is None:
+                    continue
+                handled += 1
+                if env.id in seen:
+                    log.info("%s: event %s (%s) already applied; skipping", self.group, env.id, env.type)
+                    continue
+                seen.add(env.id)
+                session.execute(insert(self.inbox), {"event_id": env.id, "type": env.type, "applied_at": utcnow()})
+                handler(session, env)
+        ids = [entry_id for entry_id, _ in entries]
+        self.redis.xack(stream, self.group, *ids)
+        for entry_id in ids:
+            self._attempts.pop(entry_id, None)
         return handled
 
     def _handle(self, stream: str, entry_id: str, fields: dict) -> int:

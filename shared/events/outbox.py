@@ -1,9 +1,10 @@
 """Outbox (events to publish) and inbox (events applied) tables, per service."""
 from __future__ import annotations
 
+import functools
 import json
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, event, insert
+from sqlalchemy import BigInteger, Column, Connection, Index, Integer, MetaData, String, Table, Text, event, insert
 from sqlalchemy.orm import Session
 
 from ..db import UTCDateTime
@@ -38,16 +39,25 @@ def inbox_table(metadata: MetaData, service: str) -> Table:
     )
 
 
-def record_event(session: Session, table: Table, event_type: str, data: dict) -> Envelope:
-    """Write an event in the caller's transaction; the relay publishes it after commit."""
+def record_event(db: Session | Connection, table: Table, event_type: str, data: dict) -> Envelope:
+    """Write an event in the caller's transaction; the relay publishes it after commit.
+
+    On a Session, relays in this process are woken after the commit; on a bare
+    Connection the caller calls `wake_relays()` once it has committed."""
     source = table.name.removesuffix("_outbox")
     env = Envelope(type=event_type, data=data, source=source)
-    session.execute(insert(table).values(
-        event_id=env.id, type=env.type, source=source, occurred_at=utcnow(),
-        payload=json.dumps(data, ensure_ascii=False, default=_json_default),
-    ))
-    after_commit_wake(session)
+    db.execute(_insert_into(table), {
+        "event_id": env.id, "type": env.type, "source": source, "occurred_at": utcnow(),
+        "payload": json.dumps(data, ensure_ascii=False, default=_json_default),
+    })
+    if isinstance(db, Session):
+        after_commit_wake(db)
     return env
+
+
+@functools.cache
+def _insert_into(table: Table):
+    return insert(table)  # built once per outbox: SQLAlchemy caches its compiled form on the object
 
 
 def after_commit_wake(session: Session) -> None:

@@ -23,9 +23,9 @@ def wake_relays() -> None:
 
 class Relay:
     def __init__(self, db: Database, redis, table: Table, stream: str, *, batch: int = 500,
-                 poll_interval: float = 0.2):
+                 poll_interval: float = 0.2, gather: float = 0.02):
         self.db, self.redis, self.table, self.stream = db, redis, table, stream
-        self.batch, self.poll_interval = batch, poll_interval
+        self.batch, self.poll_interval, self.gather = batch, poll_interval, gather
 
     def run_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many."""
@@ -59,6 +59,9 @@ class Relay:
                 log.exception("relay %s failed; retrying", self.table.name)
                 stop.wait(1.0)
                 continue
-            _WAKE.wait(self.poll_interval)
-            _WAKE.clear()
+            if _WAKE.wait(self.poll_interval):
+                _WAKE.clear()
+                # Woken by a commit: wait a moment so that a burst goes out as one batch,
+                # not one transaction (and one SQLite write lock) per event.
+                stop.wait(self.gather)
         log.info("relay stopped: %s", self.table.name)

@@ -124,3 +124,33 @@ def test_events_of_unknown_types_are_acknowledged_and_ignored(evdb, redis_client
     c = consumer(evdb, redis_client, stream)
     assert c.run_once(block_ms=0) == 0
     assert redis_client.xpending(stream, "evtest-group")["pending"] == 0
+
+
+def test_a_batch_commits_once_and_one_bad_event_does_not_hold_up_the_rest(evdb, redis_client, stream):
+    with evdb.transaction() as s:
+        for value in ("a", "bad", "c"):
+            record_event(s, outbox, "thing.happened", {"value": value})
+    Relay(evdb, redis_client, outbox, stream).run_once()
+
+    def picky(session, env):
+        if env.data["value"] == "bad":
+            raise ValueError("bad data")
+        apply_item(session, env)
+
+    c = consumer(evdb, redis_client, stream, picky, claim_idle_ms=0, max_attempts=2)
+    assert c.run_once(block_ms=0) == 2  # the batch failed as a whole, then each went alone
+    with evdb.transaction() as s:
+        assert sorted(s.scalars(select(applied.c.value))) == ["a", "c"]
+    assert redis_client.xpending(stream, "evtest-group")["pending"] == 1  # the bad one, for a retry
+    c.run_once(block_ms=0)
+    assert redis_client.xpending(stream, "evtest-group")["pending"] == 0
+    assert redis_client.xlen(f"{stream}:dead:evtest-group") == 1
+    assert count_applied(evdb) == 2
+
+
+def test_autocommit_connection_commits_each_statement_by_itself(evdb):
+    with evdb.autocommit() as conn:
+        conn.execute(insert(applied).values(event_id="e1", value="now"))
+        # Seen from another connection before this one is handed back: nothing waits for a COMMIT.
+        assert count_applied(evdb) == 1
+    assert count_applied(evdb) == 1
