@@ -22,7 +22,10 @@ class Api(flask_smorest.Api):
         return render_http_exception(error)
 
 
-Blueprint = flask_smorest.Blueprint
+class Blueprint(flask_smorest.Blueprint):
+    def arguments(self, schema, *args, **kwargs):
+        """As flask-smorest's, but a schema class becomes one instance per view, not one per request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
 class Schema(ma.Schema):

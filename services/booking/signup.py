@@ -17,7 +17,8 @@ import zlib
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlalchemy import JSON, Boolean, Connection, Date, String, bindparam, func, insert, select, text, update
+from sqlalchemy import (JSON, Boolean, Connection, Date, Integer, String, bindparam, column, func, insert, select,
+                        text, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -117,6 +118,11 @@ def _write(conn: Connection, ctx, booking: Booking) -> int | None:
         raise already_booked() from None
 
 
+def _typed(**types):
+    """Result columns given by position: SQLAlchemy then caches how to read the rows, not only the SQL."""
+    return [column(name, type_) for name, type_ in types.items()]
+
+
 # Prebuilt (compiled once) and with literal statuses, so that PostgreSQL uses the
 # partial unique index for the "already booked?" test even with a generic plan.
 _CONTEXT = text("""
@@ -130,9 +136,9 @@ FROM booking_sessions s
 JOIN booking_offers o ON o.offer_id = s.offer_id
 LEFT JOIN booking_profiles p ON p.worker_id = :worker_id
 WHERE s.session_id = :session_id
-""").columns(session_id=String, starts_at=UTCDateTime(), offer_id=String, offer_status=String, union_path=String,
-             eligibility=JSON, per_worker_limit=JSON, waitlist=Boolean, profile=String, birth_date=Date,
-             district=String, worker_category=String, union_member=Boolean, booked=Boolean)
+""").columns(*_typed(session_id=String, starts_at=UTCDateTime(), offer_id=String, offer_status=String,
+                    union_path=String, eligibility=JSON, per_worker_limit=JSON, waitlist=Boolean, profile=String,
+                    birth_date=Date, district=String, worker_category=String, union_member=Boolean, booked=Boolean))
 
 
 def already_booked() -> Conflict:
@@ -233,7 +239,7 @@ SELECT :event_id, 'booking.' || status, 'booking', :now,
                          'worker_id', :worker_id, 'status', status, 'version', 1)::text
 FROM booked
 RETURNING (SELECT has_room FROM taken), (SELECT waitlisted FROM taken), (SELECT waitlist_seq FROM taken)
-""")
+""").columns(*_typed(has_room=Boolean, waiting=Integer, ticket=Integer))
 
 
 def _write_in_one_statement(conn: Connection, ctx, booking: Booking) -> int | None:
