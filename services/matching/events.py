@@ -1,11 +1,12 @@
 """What matching publishes (profile.saved) and what it consumes (catalog's offers, booking's sign-ups)."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.events import record_event
 
-from .models import Profile, outbox
+from .models import Booking, OfferSession, Profile, outbox
 
 PROFILE_SAVED = "profile.saved"
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
@@ -38,29 +39,35 @@ def apply_needs_imported(session: Session, env) -> None:
 
 
 def apply_booking_event(session: Session, env) -> None:
-    """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it."""
-    from sqlalchemy import update
+    """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it.
 
-    from .models import Booking, OfferSession
+    Built from prepared Core statements: during a rush this runs once per sign-up."""
     from .needs import refresh_status
 
     data = env.data
-    booking = session.get(Booking, data["booking_id"])
-    if booking is not None and booking.version >= data["version"]:
+    conn = session.connection()
+    known = conn.execute(_BOOKING_STATE, {"id": data["booking_id"]}).first()
+    if known is not None and known.version >= data["version"]:
         return  # older or repeated
-    was_taking = booking is not None and booking.status in TAKING_A_PLACE
-    if booking is None:
-        booking = Booking(booking_id=data["booking_id"])
-        session.add(booking)
-    booking.offer_id, booking.session_id, booking.worker_id = data["offer_id"], data["session_id"], data["worker_id"]
-    booking.status, booking.version = data["status"], data["version"]
-    session.flush()
+    row = {"booking_id": data["booking_id"], "offer_id": data["offer_id"], "session_id": data["session_id"],
+           "worker_id": data["worker_id"], "status": data["status"], "version": data["version"]}
+    if known is None:
+        conn.execute(_ADD_BOOKING, row)
+    else:
+        conn.execute(_UPDATE_BOOKING, {**row, "b_id": data["booking_id"]})
     # Each event is applied once (inbox + version), so the count moves by this event's step.
-    step = int(booking.status in TAKING_A_PLACE) - int(was_taking)
+    step = int(data["status"] in TAKING_A_PLACE) - int(known is not None and known.status in TAKING_A_PLACE)
     if step:
-        session.execute(update(OfferSession).where(OfferSession.session_id == data["session_id"])
-                        .values(confirmed=OfferSession.confirmed + step).execution_options(synchronize_session=False))
+        conn.execute(_MOVE_CONFIRMED, {"sid": data["session_id"], "step": step})
     refresh_status(session, [data["worker_id"]])
+
+
+_bookings, _sessions = Booking.__table__, OfferSession.__table__
+_BOOKING_STATE = select(_bookings.c.status, _bookings.c.version).where(_bookings.c.booking_id == bindparam("id"))
+_ADD_BOOKING = insert(_bookings)
+_UPDATE_BOOKING = update(_bookings).where(_bookings.c.booking_id == bindparam("b_id"))  # SET: the row's columns
+_MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("sid"))
+                   .values(confirmed=_sessions.c.confirmed + bindparam("step")))
 
 
 TAKING_A_PLACE = ("confirmed", "attended")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import and_, case, exists, select, update
+from sqlalchemy import bindparam, case, exists, select, update
 from sqlalchemy.orm import Session
 
 from shared.api import paginate
@@ -55,20 +55,26 @@ def mark_fulfilled(session: Session, need_ids: list[str]) -> None:
 
 
 def _met():
-    """The need's worker holds a confirmed or attended booking on an offer serving its category."""
+    """The need's worker holds a confirmed or attended booking on an offer serving its category.
+
+    One level of EXISTS, so that both conditions correlate to the need being updated (a
+    nested EXISTS would match the category against any need in the table)."""
     return exists().where(
         Booking.worker_id == Need.worker_id, Booking.status.in_(ACTIVE_FOR_FULFILMENT),
-        exists().where(and_(OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)))
+        OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)
 
 
 def refresh_status(session: Session, worker_ids: Iterable[str]) -> None:
     """Recompute open/fulfilled for every need of some workers (after a booking change)."""
     ids = sorted(set(worker_ids))
+    conn = session.connection()
     for i in range(0, len(ids), matches.BATCH):
-        chunk = ids[i:i + matches.BATCH]
-        session.execute(update(Need).where(Need.worker_id.in_(chunk))
-                        .values(status=case((_met(), "fulfilled"), else_="open"))
-                        .execution_options(synchronize_session=False))
+        conn.execute(_REFRESH, {"ids": ids[i:i + matches.BATCH]})
+
+
+# Built once: every booking event runs it for its worker (once per sign-up in a rush).
+_REFRESH = (update(Need.__table__).where(Need.__table__.c.worker_id.in_(bindparam("ids", expanding=True)))
+            .values(status=case((_met(), "fulfilled"), else_="open")))
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:

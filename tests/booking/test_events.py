@@ -41,6 +41,19 @@ def test_needs_are_fulfilled_and_reopened_and_demand_counts_places(client, admin
     assert need["id"] in [n["id"] for n in client.get("/matching/needs?status=open", token=admin).get_json()["items"]]
 
 
+def test_a_booking_fulfils_only_the_needs_its_offer_serves(client, admin, token, pump):
+    world = build(client, admin, token, pump, capacity=2)  # a health checkup offer
+    checkup = make_need(client, admin, "w1", "想要免费体检")
+    evening = make_need(client, admin, "w1", "想报夜校提升学历")
+    make_need(client, admin, "w2", "想报夜校提升学历")  # someone else needs night classes too
+    book(client, world["tokens"]["w1"], world["session"])
+    pump()
+    needs = {n["id"]: n for n in client.get("/matching/needs?worker_id=w1", token=admin).get_json()["items"]}
+    assert needs[checkup["id"]]["category"] != needs[evening["id"]]["category"]
+    assert needs[checkup["id"]]["status"] == "fulfilled"
+    assert needs[evening["id"]]["status"] == "open"
+
+
 def test_a_change_reaches_booking_within_two_seconds(client, admin, token, configs, dbs, redis_client):
     stop = threading.Event()
     runners = [r for name in SERVICES for r in registry.build_runners(name, configs[name], db=dbs[name],
