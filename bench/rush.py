@@ -4,6 +4,9 @@ Runs against the production topology (gunicorn + the booking worker, PostgreSQL,
 Redis) and against the all-in-one server (SQLite, fakeredis), each started here.
 Prints sign-ups/s, p50/p99 latency and the healthz rate measured with the same
 client, then checks the invariants in the database. Asserts nothing about time.
+On Linux it also prints the CPU each request cost, by process group (server,
+PostgreSQL, Redis, the load client): on cores they all share, that is what
+bounds both rates.
 
     python bench/rush.py [--n 10000] [--capacity 2000] [--topology both|prod|allinone]
                          [--worker-class sync|gthread] [--workers 4] [--threads 1]
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from bench.common import fresh_database, percentile  # noqa: E402
+from bench.cputime import CpuMeter, available, named, tree  # noqa: E402
 from bench.loadclient import json_request, load  # noqa: E402
 from services.booking.models import Booking, Profile  # noqa: E402
 from services.booking.readmodel import apply_offer_event  # noqa: E402
@@ -78,19 +82,23 @@ def wait_ready(port: int, procs, timeout: float = 60) -> None:
     raise SystemExit("the server did not become ready; see its log")
 
 
-def measure(port: int, n: int, concurrency: int) -> dict:
+def measure(port: int, n: int, concurrency: int, meter: CpuMeter) -> dict:
     time.sleep(2)  # every worker process has finished booting, not just the first
     load("127.0.0.1", port, [("GET", "/booking/healthz", {}, None)] * 2000, concurrency)  # warm-up
+    before = meter.snapshot()
     health = load("127.0.0.1", port, [("GET", "/booking/healthz", {}, None)] * n, concurrency)
-    tokens = [issue_token(SECRET, f"rw{i:05d}", "worker") for i in range(n)]
-    rush = load("127.0.0.1", port,
-                [json_request("POST", "/booking/bookings", t, {"session_id": SESSION}) for t in tokens], concurrency)
+    health_cpu = meter.per_request(before, meter.snapshot(), n)
+    requests = [json_request("POST", "/booking/bookings", issue_token(SECRET, f"rw{i:05d}", "worker"),
+                             {"session_id": SESSION}) for i in range(n)]
+    before = meter.snapshot()
+    rush = load("127.0.0.1", port, requests, concurrency)
+    rush_cpu = meter.per_request(before, meter.snapshot(), n)
     lat = [r.latency_ms for r in rush.results]
     statuses = {}
     for r in rush.results:
         statuses[r.status] = statuses.get(r.status, 0) + 1
     return {"healthz_rate": health.rate, "rate": rush.rate, "p50": percentile(lat, 50), "p99": percentile(lat, 99),
-            "statuses": statuses,
+            "statuses": statuses, "healthz_cpu": health_cpu, "rush_cpu": rush_cpu,
             "confirmed_answers": sum(1 for r in rush.results if r.status == 201 and
                                      json.loads(r.body)["status"] == "confirmed")}
 
@@ -123,6 +131,16 @@ def report(title: str, m: dict, inv: dict, n: int, capacity: int) -> bool:
     print(f"  answers: {dict(sorted(m['statuses'].items()))}; confirmed {inv['confirmed']} (C={capacity}), "
           f"waitlisted {inv['waitlisted']} (N-C={n - capacity}), positions 1..N-C {'yes' if inv['positions_ok'] else 'NO'}, "
           f"duplicates {inv['duplicates']}, 5xx {five} -> {'OK' if ok else 'INVARIANT BROKEN'}")
+    if available():
+        for label, cpu in (("healthz", m["healthz_cpu"]), ("sign-up", m["rush_cpu"])):
+            parts = ", ".join(f"{group} {ms:.2f}" for group, ms in cpu.items())
+            print(f"  CPU per {label:8s} {sum(cpu.values()):5.2f} ms = {parts}")
+        server = next(iter(m["healthz_cpu"]))  # the first group is the server under test
+        h, r = m["healthz_cpu"], m["rush_cpu"]
+        others = sum(v for k, v in r.items() if k != server)
+        ceiling = sum(h.values()) / (h[server] + others)
+        print(f"  ceiling: if the {server} spent no more on a sign-up than on healthz, the rest "
+              f"({others:.2f} ms) would still hold sign-ups to {ceiling:.0%} of healthz")
     return ok
 
 
@@ -140,9 +158,11 @@ def run_prod(args) -> bool:
                                'services.wsgi:create("booking")'], cwd=ROOT, env=env, stdout=log, stderr=log),
              subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "booking"], cwd=ROOT, env=env,
                               stdout=log, stderr=log)]
+    meter = CpuMeter({"gunicorn": tree(procs[0].pid), "events worker": tree(procs[1].pid),
+                      "postgres": named("postgres"), "redis": named("redis-server")})
     try:
         wait_ready(port, procs)
-        m = measure(port, args.n, args.concurrency)
+        m = measure(port, args.n, args.concurrency, meter)
     finally:
         for p in procs:
             p.terminate()
@@ -164,7 +184,7 @@ def run_allinone(args) -> bool:
     proc = subprocess.Popen([sys.executable, "-m", "services.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         wait_ready(port, [proc])
-        m = measure(port, args.n, args.concurrency)
+        m = measure(port, args.n, args.concurrency, CpuMeter({"server": tree(proc.pid)}))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
