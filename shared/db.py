@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Iterator
 
 from flask import current_app, g

@@ -1,5 +1,5 @@
 """The shared eligibility rule, and the SQL form matching uses, agree."""
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
