@@ -46,11 +46,12 @@ class Bookings(MethodView):
     @authenticated()
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(200, description="A repeat of an earlier request with the same Idempotency-Key")
     def post(self, data):
         """Sign up for a session: confirmed, or waitlisted with a position when it is full.
 
-        Send an Idempotency-Key header to make retries safe."""
+        Send an Idempotency-Key header to make retries safe: a repeat with the same key gets the
+        first answer again (same status and body, header `Idempotent-Replayed: true`) and books
+        nothing more."""
         principal = current_principal()
         ratelimit.limit("sign-up", principal.sub, SIGN_UPS_PER_MINUTE[principal.role])
         key = request.headers.get("Idempotency-Key")
