@@ -1,10 +1,14 @@
 """Outbox, relay and consumer groups: nothing before commit, redelivery after a crash, each id once."""
-import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+
+import shared.events.relay as relay_module
 from shared.events import Envelope, inbox_table, outbox_table, record_event
 from shared.events.consumer import Consumer
 from shared.events.relay import Relay
+from shared.timeutil import utcnow
 
 meta = MetaData()
 outbox = outbox_table(meta, "evtest")
@@ -154,3 +158,33 @@ def test_autocommit_connection_commits_each_statement_by_itself(evdb):
         # Seen from another connection before this one is handed back: nothing waits for a COMMIT.
         assert count_applied(evdb) == 1
     assert count_applied(evdb) == 1
+
+
+def test_published_rows_are_pruned_after_a_while_and_unpublished_ones_never(evdb, redis_client, stream):
+    with evdb.transaction() as s:
+        for value in ("old", "recent"):
+            record_event(s, outbox, "thing.happened", {"value": value})
+    relay = Relay(evdb, redis_client, outbox, stream)
+    assert relay.run_once() == 2
+    with evdb.transaction() as s:
+        s.execute(update(outbox).where(outbox.c.payload.contains("old"))
+                  .values(published_at=utcnow() - timedelta(days=8)))
+        record_event(s, outbox, "thing.happened", {"value": "waiting"})
+    assert relay.prune(timedelta(days=7)) == 1
+    with evdb.transaction() as s:
+        left = sorted(s.scalars(select(outbox.c.payload)))
+    assert [p for p in left if "old" in p] == [] and len(left) == 2
+    assert relay.run_once() == 1  # the unpublished row still goes out
+
+
+def test_the_stream_is_capped(evdb, redis_client, stream, monkeypatch):
+    monkeypatch.setattr(relay_module, "STREAM_MAX_LENGTH", 10)
+    with evdb.transaction() as s:
+        for i in range(1000):
+            record_event(s, outbox, "thing.happened", {"value": str(i)})
+    relay = Relay(evdb, redis_client, outbox, stream, batch=100)
+    while relay.run_once():
+        pass
+    assert redis_client.xlen(stream) < 1000  # approximate trimming: whole nodes go, the newest stay
+    last = Envelope.from_fields(redis_client.xrevrange(stream, count=1)[0][1])
+    assert last.data["value"] == "999"
