@@ -139,7 +139,7 @@ def report(title: str, m: dict, inv: dict, n: int, capacity: int) -> bool:
         h, r = m["healthz_cpu"], m["rush_cpu"]
         others = sum(v for k, v in r.items() if k != server)
         ceiling = sum(h.values()) / (h[server] + others)
-        print(f"  ceiling: if the {server} spent no more on a sign-up than on healthz, the rest "
+        print(f"  ceiling: were a sign-up to cost {server} no more than healthz does, the rest "
               f"({others:.2f} ms) would still hold sign-ups to {ceiling:.0%} of healthz")
     return ok
 
@@ -184,7 +184,7 @@ def run_allinone(args) -> bool:
     proc = subprocess.Popen([sys.executable, "-m", "services.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         wait_ready(port, [proc])
-        m = measure(port, args.n, args.concurrency, CpuMeter({"server": tree(proc.pid)}))
+        m = measure(port, args.n, args.concurrency, CpuMeter({"waitress (all-in-one)": tree(proc.pid)}))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
