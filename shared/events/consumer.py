@@ -78,52 +78,41 @@ class Consumer:
         return handled
 
     def _handle_all(self, stream: str, entries: list) -> int:
-        if len(entries) > 1:
+        parsed = [(entry_id, Envelope.from_fields(fields), fields) for entry_id, fields in entries]
+        if len(parsed) > 1:
             try:
-                return self._apply_batch(stream, entries)
+                return self._apply(stream, parsed)
             except Exception as exc:  # a handler failed or a constraint refused: nothing was committed
                 log.info("%s: a batch of %d from %s failed (%s); applying them one at a time",
-                         self.group, len(entries), stream, type(exc).__name__)
-        return sum(self._handle(stream, entry_id, fields) for entry_id, fields in entries)
+                         self.group, len(parsed), stream, type(exc).__name__)
+        return sum(self._handle(stream, entry) for entry in parsed)
 
-    def _apply_batch(self, stream: str, entries: list) -> int:
-        """Every entry in one transaction: one commit and one XACK for the lot."""
-        envs = [Envelope.from_fields(fields) for _, fields in entries]
-        handled = 0
-        with self.db.transaction() as session:
-            seen = set(session.scalars(select(self.inbox.c.event_id)
-                                       .where(self.inbox.c.event_id.in_({env.id for env in envs}))))
-            for env in envs:
-                handler = self.handlers[stream].get(env.type)
-                if handler is None:
-                    continue
-                handled += 1
-                if env.id in seen:
-                    log.info("%s: event %s (%s) already applied; skipping", self.group, env.id, env.type)
-                    continue
-                seen.add(env.id)
-                session.execute(insert(self.inbox), {"event_id": env.id, "type": env.type, "applied_at": utcnow()})
-                handler(session, env)
-        ids = [entry_id for entry_id, _ in entries]
+    def _apply(self, stream: str, parsed: list) -> int:
+        """Entries in one transaction, then one XACK for the lot; returns how many had a handler."""
+        todo = [(env, self.handlers[stream][env.type]) for _, env, _ in parsed if env.type in self.handlers[stream]]
+        if todo:
+            with self.db.transaction() as session:
+                seen = set(session.scalars(select(self.inbox.c.event_id)
+                                           .where(self.inbox.c.event_id.in_({env.id for env, _ in todo}))))
+                for env, handler in todo:
+                    if env.id in seen:
+                        log.info("%s: event %s (%s) already applied; skipping", self.group, env.id, env.type)
+                        continue
+                    seen.add(env.id)
+                    session.execute(insert(self.inbox), {"event_id": env.id, "type": env.type,
+                                                         "applied_at": utcnow()})
+                    handler(session, env)
+        ids = [entry_id for entry_id, _, _ in parsed]
         self.redis.xack(stream, self.group, *ids)
         for entry_id in ids:
             self._attempts.pop(entry_id, None)
-        return handled
+        return len(todo)
 
-    def _handle(self, stream: str, entry_id: str, fields: dict) -> int:
-        env = Envelope.from_fields(fields)
-        handler = self.handlers[stream].get(env.type)
-        if handler is None:
-            self.redis.xack(stream, self.group, entry_id)
-            return 0
+    def _handle(self, stream: str, entry: tuple) -> int:
+        """One entry in its own transaction: a failure is retried, then dead-lettered."""
+        entry_id, env, fields = entry
         try:
-            with self.db.transaction() as session:
-                seen = session.execute(select(self.inbox.c.event_id).where(self.inbox.c.event_id == env.id)).first()
-                if seen:
-                    log.info("%s: event %s (%s) already applied; skipping", self.group, env.id, env.type)
-                else:
-                    session.execute(insert(self.inbox).values(event_id=env.id, type=env.type, applied_at=utcnow()))
-                    handler(session, env)
+            return self._apply(stream, [entry])
         except IntegrityError:
             log.info("%s: event %s applied concurrently; skipping", self.group, env.id)
         except Exception:
