@@ -12,7 +12,7 @@ whole sign-up is two round trips (read the context, write) — the rush's hot pa
 """
 from __future__ import annotations
 
-import uuid
+import json
 import zlib
 from datetime import timedelta
 from typing import NamedTuple
@@ -26,12 +26,13 @@ from shared.auth import Principal
 from shared.db import Database, UTCDateTime, new_id, path_ids
 from shared.eligibility import WorkerAttrs, check
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
+from shared.events.envelope import new_event_id
 from shared.events.outbox import after_commit_wake
 from shared.events.relay import wake_relays
 from shared.timeutil import local_today, utcnow
 
 from . import events
-from .models import ACTIVE, Booking, Session
+from .models import ACTIVE, ACTIVE_SQL, Booking, Session
 
 
 def not_open(detail: str) -> Conflict:
@@ -53,14 +54,14 @@ def sign_up_now(database: Database, principal: Principal, session_id: str, worke
     with database.autocommit() as conn:
         ctx = _checked_context(conn, principal, session_id, worker_id)
         booking = _new_booking(ctx, worker_id, principal)
-        if conn.dialect.name == "postgresql" and not ctx.per_worker_limit:
+        one_statement = conn.dialect.name == "postgresql" and not ctx.per_worker_limit
+        if one_statement:
             position = _write(conn, ctx, booking)
-            wake_relays()
-            return SignUp(booking, position)
-    with database.engine.begin() as conn:
-        if ctx.per_worker_limit:
-            _check_limit(conn, ctx, worker_id)
-        position = _write(conn, ctx, booking)
+    if not one_statement:
+        with database.engine.begin() as conn:
+            if ctx.per_worker_limit:
+                _check_limit(conn, ctx, worker_id)
+            position = _write(conn, ctx, booking)
     wake_relays()
     return SignUp(booking, position)
 
@@ -125,13 +126,12 @@ def _typed(**types):
 
 # Prebuilt (compiled once) and with literal statuses, so that PostgreSQL uses the
 # partial unique index for the "already booked?" test even with a generic plan.
-_CONTEXT = text("""
+_CONTEXT = text(f"""
 SELECT s.session_id, s.starts_at, o.offer_id, o.status AS offer_status, o.union_path, o.eligibility,
        o.per_worker_limit, o.waitlist, p.worker_id AS profile, p.birth_date, p.district, p.worker_category,
        p.union_member,
        EXISTS (SELECT 1 FROM booking_bookings b
-               WHERE b.session_id = s.session_id AND b.worker_id = :worker_id
-                 AND b.status IN ('confirmed', 'waitlisted', 'attended')) AS booked
+               WHERE b.session_id = s.session_id AND b.worker_id = :worker_id AND b.{ACTIVE_SQL}) AS booked
 FROM booking_sessions s
 JOIN booking_offers o ON o.offer_id = s.offer_id
 LEFT JOIN booking_profiles p ON p.worker_id = :worker_id
@@ -235,8 +235,7 @@ WITH room AS (
 )
 INSERT INTO booking_outbox (event_id, type, source, occurred_at, payload)
 SELECT :event_id, 'booking.' || status, 'booking', :now,
-       json_build_object('booking_id', :id, 'session_id', :session_id, 'offer_id', :offer_id,
-                         'worker_id', :worker_id, 'status', status, 'version', 1)::text
+       jsonb_set(CAST(:payload AS jsonb), '{status}', to_jsonb(status))::text
 FROM booked
 RETURNING (SELECT has_room FROM taken), (SELECT waitlisted FROM taken), (SELECT waitlist_seq FROM taken)
 """).columns(*_typed(has_room=Boolean, waiting=Integer, ticket=Integer))
@@ -246,7 +245,8 @@ def _write_in_one_statement(conn: Connection, ctx, booking: Booking) -> int | No
     row = conn.execute(_ONE_STATEMENT, {
         "session_id": ctx.session_id, "waitlist": bool(ctx.waitlist), "id": booking.id, "offer_id": ctx.offer_id,
         "worker_id": booking.worker_id, "starts_at": booking.session_starts_at, "created_by": booking.created_by,
-        "now": booking.created_at, "event_id": uuid.uuid4().hex}).first()
+        "now": booking.created_at, "event_id": new_event_id(),
+        "payload": json.dumps(events.payload(booking), ensure_ascii=False)}).first()  # the statement sets status
     if row is None:
         raise full()
     has_room, waiting, ticket = row

@@ -17,9 +17,7 @@ from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
 
 from .matches import age_ok
-from .models import Booking, Match, Offer
-
-TAKEN = ("confirmed", "attended")
+from .models import TAKING_A_PLACE, Booking, Match, Offer
 
 
 def offer_demand(session: Session, principal: Principal, offer_id: str) -> dict:
@@ -62,7 +60,7 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
         select(Booking.offer_id, func.count(func.distinct(Booking.worker_id)))
         .join(Match, and_(Match.offer_id == Booking.offer_id, Match.worker_id == Booking.worker_id))
         .join(Offer, Offer.offer_id == Booking.offer_id)
-        .where(in_scope(Booking.offer_id), Booking.status.in_(TAKEN), age_ok())
+        .where(in_scope(Booking.offer_id), Booking.status.in_(TAKING_A_PLACE), age_ok())
         .group_by(Booking.offer_id)
     ).all())
     out = {o.offer_id: {"offer_id": o.offer_id, "title": o.title, "kind": o.kind, "union_id": o.union_id,

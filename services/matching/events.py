@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from shared.events import record_event
 
-from .models import Booking, OfferSession, Profile, outbox
+from .models import TAKING_A_PLACE, Booking, OfferSession, Profile, outbox
 
 PROFILE_SAVED = "profile.saved"
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
@@ -70,7 +70,6 @@ _MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("
                    .values(confirmed=_sessions.c.confirmed + bindparam("step")))
 
 
-TAKING_A_PLACE = ("confirmed", "attended")
 BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
                   "booking.attended")
 

@@ -128,6 +128,10 @@ class Match(Base):
     __table_args__ = (Index("ix_matching_matches_worker", "worker_id", "offer_id"),)
 
 
+# Booking statuses that hold a place: they count as `confirmed` in demand and fulfil a need.
+TAKING_A_PLACE = ("confirmed", "attended")
+
+
 class Booking(Base):
     """Read model of booking's sign-ups (fed by booking events): what fulfils a need."""
 

@@ -14,10 +14,8 @@ from shared.timeutil import utcnow
 
 from . import matches
 from .classify import classify
-from .models import Booking, Need, OfferCategory, Profile
+from .models import TAKING_A_PLACE, Booking, Need, OfferCategory, Profile
 from .profiles import check_may_write
-
-ACTIVE_FOR_FULFILMENT = ("confirmed", "attended")
 
 
 def new_need(worker_id: str, text: str, category: str | None, source: str, interview_point: str | None,
@@ -60,7 +58,7 @@ def _met():
     One level of EXISTS, so that both conditions correlate to the need being updated (a
     nested EXISTS would match the category against any need in the table)."""
     return exists().where(
-        Booking.worker_id == Need.worker_id, Booking.status.in_(ACTIVE_FOR_FULFILMENT),
+        Booking.worker_id == Need.worker_id, Booking.status.in_(TAKING_A_PLACE),
         OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)
 
 

@@ -14,12 +14,16 @@ def stream_name(prefix: str, service: str) -> str:
     return f"{prefix}:{service}:events"
 
 
+def new_event_id() -> str:
+    return uuid.uuid4().hex
+
+
 @dataclass(frozen=True)
 class Envelope:
     type: str
     data: dict
     source: str
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_event_id)
     occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
 
     def to_fields(self) -> dict[str, str]:
