@@ -1,11 +1,10 @@
 """Booking request and response bodies."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from shared.api import LocalDateTime, PageArgs, Schema, one_of
+from shared.api import Id, LocalDateTime, PageArgs, Schema, one_of
 
-Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)  # noqa: E731
 STATUSES = ("confirmed", "waitlisted", "cancelled", "attended")
 
 

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.api import LocalDateTime, PageArgs, Schema, one_of
+from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, one_of
 from shared.vocab import DISTRICTS, ELIGIBILITY_WORKER_CATEGORIES, NEED_CATEGORIES, OFFER_KINDS, OFFER_STATUSES
-
-Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=40), **kw)  # noqa: E731
-
 
 class UnionSchema(Schema):
     id = fields.String(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(200, required=True)
     district = fields.String(required=True, validate=one_of(DISTRICTS))
     parent_id = Id(load_default=None, allow_none=True)
 
@@ -22,13 +19,14 @@ class UnionQuery(PageArgs):
 
 
 class EligibilitySchema(Schema):
-    min_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=120))
-    max_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=120))
+    min_age = Int(load_default=None, allow_none=True, validate=validate.Range(min=0, max=120))
+    max_age = Int(load_default=None, allow_none=True, validate=validate.Range(min=0, max=120),
+                  metadata={"description": "Not below min_age."})
     worker_categories = fields.List(fields.String(validate=one_of(ELIGIBILITY_WORKER_CATEGORIES)),
                                     load_default=list, validate=validate.Length(max=20))
     districts = fields.List(fields.String(validate=one_of(DISTRICTS)), load_default=list,
                             validate=validate.Length(max=len(DISTRICTS)))
-    members_only = fields.Boolean(load_default=False)
+    members_only = Bool(load_default=False)
 
     @validates_schema
     def _ages(self, data, **_):
@@ -38,15 +36,15 @@ class EligibilitySchema(Schema):
 
 
 class LimitSchema(Schema):
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=100))
-    period_days = fields.Integer(required=True, validate=validate.Range(min=1, max=3650))
+    count = Int(required=True, validate=validate.Range(min=1, max=100))
+    period_days = Int(required=True, validate=validate.Range(min=1, max=3650))
 
 
 class SessionSchema(Schema):
     id = Id()  # in a PATCH: an existing session; without it, a new one
     starts_at = LocalDateTime(required=True)
-    ends_at = LocalDateTime(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
+    ends_at = LocalDateTime(required=True, metadata={"description": "After starts_at."})
+    capacity = Int(required=True, validate=validate.Range(min=1, max=100_000))
 
     @validates_schema
     def _order(self, data, **_):
@@ -69,14 +67,14 @@ def _category_list(**kw):
 class OfferCreateSchema(Schema):
     union_id = Id(required=True)
     kind = fields.String(required=True, validate=one_of(OFFER_KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    title = Text(200, required=True)
+    description = Text(5000, optional=True, load_default="")
     categories = _category_list(load_default=None)
     district = fields.String(required=True, validate=one_of(DISTRICTS))
-    address = fields.String(load_default="", validate=validate.Length(max=300))
+    address = Text(300, optional=True, load_default="")
     eligibility = fields.Nested(EligibilitySchema, load_default=lambda: EligibilitySchema().load({}))
     per_worker_limit = fields.Nested(LimitSchema, load_default=None, allow_none=True)
-    waitlist = fields.Boolean(load_default=True)
+    waitlist = Bool(load_default=True)
     sessions = fields.List(fields.Nested(SessionSchema), load_default=list, validate=validate.Length(max=200))
 
     @validates_schema
@@ -88,14 +86,14 @@ class OfferCreateSchema(Schema):
 class OfferPatchSchema(Schema):
     union_id = Id()
     kind = fields.String(validate=one_of(OFFER_KINDS))
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=5000))
+    title = Text(200)
+    description = Text(5000, optional=True)
     categories = _category_list()
     district = fields.String(validate=one_of(DISTRICTS))
-    address = fields.String(validate=validate.Length(max=300))
+    address = Text(300, optional=True)
     eligibility = fields.Nested(EligibilitySchema)
     per_worker_limit = fields.Nested(LimitSchema, allow_none=True)
-    waitlist = fields.Boolean()
+    waitlist = Bool()
     sessions = fields.List(fields.Nested(SessionSchema), validate=validate.Length(max=200))
 
 
@@ -108,8 +106,8 @@ class OfferSchema(Schema):
     categories = fields.List(fields.String())
     district = fields.String()
     address = fields.String()
-    eligibility = fields.Dict()
-    per_worker_limit = fields.Dict(allow_none=True)
+    eligibility = fields.Nested(EligibilitySchema)
+    per_worker_limit = fields.Nested(LimitSchema, allow_none=True)
     waitlist = fields.Boolean()
     status = fields.String()
     sessions = fields.List(fields.Nested(SessionOutSchema))
@@ -124,4 +122,4 @@ class OfferQuery(PageArgs):
     category = fields.String(validate=one_of(NEED_CATEGORIES))
     district = fields.String(validate=one_of(DISTRICTS))
     union_id = Id()
-    q = fields.String(validate=validate.Length(min=1, max=100))
+    q = Text(100)

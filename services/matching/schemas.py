@@ -5,11 +5,10 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from shared.api import LocalDateTime, PageArgs, Schema, one_of
+from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, one_of
 from shared.timeutil import local_today
 from shared.vocab import DISTRICTS, NEED_CATEGORIES, OFFER_KINDS, WORKER_CATEGORIES
 
-WorkerId = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)  # noqa: E731
 SOURCES = ("interview", "online")
 
 
@@ -18,9 +17,9 @@ class ProfileSchema(Schema):
     birth_date = fields.Date(required=True)
     district = fields.String(required=True, validate=one_of(DISTRICTS))
     worker_category = fields.String(required=True, validate=one_of(WORKER_CATEGORIES))
-    union_member = fields.Boolean(load_default=False)
-    employer = fields.String(load_default="", validate=validate.Length(max=200))
-    children_birth_years = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=10))
+    union_member = Bool(load_default=False)
+    employer = Text(200, optional=True, load_default="")
+    children_birth_years = fields.List(Int(), load_default=list, validate=validate.Length(max=10))
     created_at = LocalDateTime(dump_only=True)
     updated_at = LocalDateTime(dump_only=True)
 
@@ -40,16 +39,11 @@ class ProfileSchema(Schema):
 
 
 class NeedCreateSchema(Schema):
-    worker_id = WorkerId(required=True)
-    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    worker_id = Id(required=True)
+    text = Text(1000, required=True)
     category = fields.String(load_default=None, allow_none=True, validate=one_of(NEED_CATEGORIES))
     source = fields.String(load_default=None, validate=one_of(SOURCES))
-    interview_point = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-
-    @validates("text")
-    def _text(self, value, **_):
-        if not value.strip():
-            raise ValidationError("The text is blank.")
+    interview_point = Text(200, optional=True, load_default=None, allow_none=True)
 
 
 class NeedSchema(Schema):
@@ -65,14 +59,14 @@ class NeedSchema(Schema):
 
 
 class NeedQuery(PageArgs):
-    worker_id = WorkerId()
+    worker_id = Id()
     category = fields.String(validate=one_of(NEED_CATEGORIES))
     status = fields.String(validate=one_of(("open", "fulfilled")))
     district = fields.String(validate=one_of(DISTRICTS))
 
 
 class ClassifyInSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    text = Text(1000, required=True)
 
 
 class ClassifyOutSchema(Schema):
@@ -80,9 +74,14 @@ class ClassifyOutSchema(Schema):
     scores = fields.Dict(keys=fields.String(), values=fields.Float())
 
 
+class RejectedRowSchema(Schema):
+    line = fields.Integer(metadata={"description": "The header is line 1."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
 class ImportResultSchema(Schema):
     imported = fields.Integer()
-    rejected = fields.List(fields.Dict())  # the first 1,000 rejected rows
+    rejected = fields.List(fields.Nested(RejectedRowSchema))  # the first 1,000 rejected rows
     rejected_total = fields.Integer()
 
 
@@ -120,7 +119,7 @@ class DemandSchema(Schema):
 
 
 class DemandQuery(PageArgs):
-    union_id = fields.String(validate=validate.Length(min=1, max=40))
+    union_id = Id()
     kind = fields.String(validate=one_of(OFFER_KINDS))
     status = fields.String(load_default="published", validate=one_of(("published", "closed")))
 
