@@ -64,6 +64,10 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         return render_http_exception(error)
 
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_nullable_nested)
+
     def _register_responses(self):
         for status in http.HTTPStatus:
             if status >= 400:
@@ -72,9 +76,25 @@ class Api(flask_smorest.Api):
                                       lazy=True)
 
 
+def _nullable_nested(self, field, ret, **_kwargs) -> dict:
+    """A nullable Nested field is that schema or null: apispec's OpenAPI 3.0 form also lets any object through."""
+    anything = {"type": "object", "nullable": True}
+    if anything in ret.get("anyOf", ()):
+        rest = [s for s in ret.pop("anyOf") if s != anything]
+        return {"allOf": rest, "nullable": True}
+    return {}
+
+
 def _problem_response(description: str) -> dict:
     return {"description": description,
             "content": {PROBLEM_MIMETYPE: {"schema": ProblemSchema}}}
+
+
+def problems(**by_status: str) -> dict:
+    """Error responses with what they mean here, for blp.doc(responses=...): problems(_409="full, not-open")."""
+    return {status.lstrip("_"): {"description": meaning,
+                                 "content": {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for status, meaning in by_status.items()}
 
 
 def _serve_swagger_ui(app) -> None:

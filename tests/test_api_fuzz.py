@@ -27,7 +27,7 @@ from tests.conftest import SECRET
 from tests.factories import make_offer, make_profile, union_tree
 
 SEED = 20261125
-MAX_EXAMPLES = 25  # per operation and role, in the fuzzing phase
+MAX_EXAMPLES = 40  # per operation and role, in the fuzzing phase
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SERVICES = ("catalog", "matching", "booking")
 WORKER_ID = "w-fuzz"

@@ -6,7 +6,7 @@ import json
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from shared.api import Blueprint, page_of
+from shared.api import Blueprint, page_of, problems
 from shared import ratelimit
 from shared.auth import authenticated, current_principal
 from shared.db import commit_now, request_session
@@ -21,6 +21,10 @@ blp = Blueprint("booking", __name__, url_prefix="/booking",
 _booking_schema = BookingSchema()
 # A worker tries a few sessions; staff at an interview point book for many workers.
 SIGN_UPS_PER_MINUTE = {"worker": 30, "staff": 600, "admin": 600}
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "description": "Makes retries safe: a repeat with the same key and caller gets the first answer "
+                                  "again (header Idempotent-Replayed: true) and books nothing more.",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
 
 
 _LOOK_UP = object()
@@ -46,6 +50,12 @@ class Bookings(MethodView):
     @authenticated()
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_KEY], responses=problems(
+        _404="not-found: no such session, or its offer is not published.",
+        _409="already-booked, full (no waiting list), limit-exceeded, not-open (session started or offer closed); "
+             "with an Idempotency-Key: request-in-progress (Retry-After), idempotency-key-reused.",
+        _422="validation-error, profile-required, not-eligible (failed_rules names the rules).",
+        _429="rate-limited (Retry-After)."))
     def post(self, data):
         """Sign up for a session: confirmed, or waitlisted with a position when it is full.
 
@@ -102,6 +112,7 @@ class BookingById(MethodView):
 class CancelBooking(MethodView):
     @authenticated()
     @blp.response(200, BookingSchema)
+    @blp.doc(responses=problems(_409="not-open (the session has started), invalid-state."))
     def post(self, booking_id):
         """Cancel (or leave the waiting list); a freed place goes to the first in line."""
         return booking_out(lifecycle.cancel(request_session(), current_principal(), booking_id))
@@ -111,6 +122,7 @@ class CancelBooking(MethodView):
 class CheckIn(MethodView):
     @authenticated("staff", "admin")
     @blp.response(200, BookingSchema)
+    @blp.doc(responses=problems(_409="invalid-state (not a confirmed booking)."))
     def post(self, booking_id):
         """Check an attendee in (staff of the offer's union and above, admin)."""
         return booking_out(lifecycle.check_in(request_session(), current_principal(), booking_id))

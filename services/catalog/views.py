@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.api import Blueprint, page_of
+from shared.api import OPTIONAL_BEARER, Blueprint, page_of, problems
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 
@@ -43,6 +43,8 @@ class UnionById(MethodView):
 class Offers(MethodView):
     @blp.arguments(OfferQuery, location="query")
     @blp.response(200, page_of(OfferSchema))
+    @blp.doc(security=OPTIONAL_BEARER, responses=problems(_401="unauthorized: a token was sent but is not valid.",
+                                                          _403="forbidden: status=draft|closed is for staff and admins."))
     def get(self, args):
         """List offers: published for everyone; staff and admin may ask for status=draft|closed."""
         return search.list_offers(request_session(), current_principal(), args)
@@ -58,6 +60,7 @@ class Offers(MethodView):
 @blp.route("/offers/<offer_id>")
 class OfferById(MethodView):
     @blp.response(200, OfferSchema)
+    @blp.doc(security=OPTIONAL_BEARER, responses=problems(_401="unauthorized: a token was sent but is not valid."))
     def get(self, offer_id):
         """Read one offer; drafts and closed offers only for their unions' staff and admins."""
         return offers.get_offer(request_session(), current_principal(), offer_id)
@@ -65,6 +68,7 @@ class OfferById(MethodView):
     @authenticated("staff", "admin")
     @blp.arguments(OfferPatchSchema)
     @blp.response(200, OfferSchema)
+    @blp.doc(responses=problems(_409="invalid-state: a change a published or closed offer does not take."))
     def patch(self, patch, offer_id):
         """Change an offer: anything while draft; once published only text, address, new sessions, more capacity."""
         return offers.update_offer(request_session(), current_principal(), offer_id, patch)
@@ -74,6 +78,7 @@ class OfferById(MethodView):
 class PublishOffer(MethodView):
     @authenticated("staff", "admin")
     @blp.response(200, OfferSchema)
+    @blp.doc(responses=problems(_409="invalid-state: not a draft, or no session starts in the future."))
     def post(self, offer_id):
         """Publish a draft (needs a session starting in the future)."""
         return offers.publish(request_session(), current_principal(), offer_id)
