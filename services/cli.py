@@ -40,7 +40,7 @@ def migrate(settings, names=SERVICES) -> None:
 
 def cmd_serve(args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     warn_if_dev_secret(settings)
     if settings.redis_url is None:
         log.info("REDIS_URL is not set: using the in-process Redis stand-in (fakeredis)")
@@ -79,7 +79,7 @@ def cmd_token(args) -> None:
 
 def cmd_demo(_args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     migrate(settings)
     from . import demo
 
@@ -88,13 +88,13 @@ def cmd_demo(_args) -> None:
 
 def cmd_migrate(args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     migrate(settings, args.services or SERVICES)
 
 
 def run_worker(name: str) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from shared.runner import run_until_signalled
 
     runners = registry.build_runners(name, settings.service(name))
