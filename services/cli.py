@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
 import threading
 from datetime import timedelta
@@ -38,9 +40,29 @@ def migrate(settings, names=SERVICES) -> None:
             upgrade(name, settings.database_urls[name])
 
 
+def _listen_socket(host: str, port: int) -> socket.socket:
+    """Bind the port before anything is announced: a port in use is one line and exit status 1."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        sys.exit(f"无法使用地址 {host} / cannot use the address {host}: {exc.strerror or exc}")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # what waitress does: TIME_WAIT is no obstacle
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            sys.exit(f"端口 {port} 已被占用 / port {port} is already in use: set PORT= to a free port "
+                     f"(e.g. PORT={port + 1 if port < 65535 else 8000} make run)")
+        sys.exit(f"无法监听 {host}:{port} / cannot listen on {host}:{port}: {exc.strerror or exc}")
+    return sock
+
+
 def cmd_serve(args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    sock = _listen_socket(args.host, settings.port)
+    setup_logging(settings.log_level, settings.log_format)
     warn_if_dev_secret(settings)
     if settings.redis_url is None:
         log.info("REDIS_URL is not set: using the in-process Redis stand-in (fakeredis)")
@@ -61,7 +83,7 @@ def cmd_serve(args) -> None:
 
     log.info("serving catalog, matching and booking on http://%s:%d (docs: /catalog/docs)", args.host, settings.port)
     try:
-        waitress.serve(PrefixDispatcher(apps), host=args.host, port=settings.port, threads=args.threads,
+        waitress.serve(PrefixDispatcher(apps), sockets=[sock], threads=args.threads,
                        ident="unionhub", channel_timeout=60, connection_limit=2000, backlog=2048)
     finally:
         stop.set()
@@ -79,7 +101,7 @@ def cmd_token(args) -> None:
 
 def cmd_demo(_args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     migrate(settings)
     from . import demo
 
@@ -88,13 +110,13 @@ def cmd_demo(_args) -> None:
 
 def cmd_migrate(args) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     migrate(settings, args.services or SERVICES)
 
 
 def run_worker(name: str) -> None:
     settings = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     from shared.runner import run_until_signalled
 
     runners = registry.build_runners(name, settings.service(name))

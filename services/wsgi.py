@@ -14,6 +14,6 @@ def create(name: str):
         settings = load_settings()
     except ConfigError as exc:
         sys.exit(f"configuration error: {exc}")
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     warn_if_dev_secret(settings)
     return registry.create_app(name, settings.service(name))

@@ -6,20 +6,20 @@ OpenAPI under the service's prefix, and one log line per request.
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
 from typing import Iterable
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
+from . import edge, ratelimit
 from .api import Api, Blueprint
 from .config import ServiceConfig
 from .db import Database
-from .errors import BadRequest, DomainError, problem, render_domain_error, render_http_exception, render_unexpected
+from .errors import DomainError, problem, render_domain_error, render_http_exception, render_unexpected
 from .events.redis import connect_redis
 
 MAX_BODY = 1024 * 1024  # 1 MiB
@@ -66,12 +66,14 @@ def _check_body() -> None:
         return
     if not _is_json(mimetype):
         raise _unsupported(mimetype, "application/json")
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
-    if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object.")
+    edge.parse_json_object(raw)
+
+
+def _check_input() -> None:
+    """400/422 for control characters in the path, the query or a header the apps read."""
+    edge.check_path_and_query(request.path, request.args)
+    for name in ("Authorization", "Idempotency-Key"):
+        edge.check_header(name, request.headers.get(name))
 
 
 def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterable[Blueprint],
@@ -107,9 +109,10 @@ def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterabl
     for blp in blueprints:
         api.register_blueprint(blp)
     _register_health(app, prefix)
+    _register_request_log(app, config.name)  # first: every answer, even a refusal, has its request id
     _register_errors(app)
     _register_unit_of_work(app)
-    _register_request_log(app, config.name)
+    ratelimit.per_caller(app)
     return app
 
 
@@ -155,8 +158,27 @@ def _register_errors(app: Flask) -> None:
         return problem(503, "unavailable", "Service unavailable",
                        "The database is busy or unreachable; try again shortly.", headers={"Retry-After": 1})
 
+    @app.errorhandler(DataError)
+    def _data_refused(exc):
+        return _refused_by_database(exc)
+
+    @app.errorhandler(StatementError)
+    def _statement_error(exc):
+        if isinstance(exc.orig, (UnicodeError, OverflowError, ValueError)):
+            return _refused_by_database(exc)  # a value the driver could not even send
+        return render_unexpected(exc)
+
+    app.register_error_handler(OverflowError, _refused_by_database)  # sqlite3: an integer over 64 bits
     app.register_error_handler(Exception, render_unexpected)
+    app.before_request(_check_input)
     app.before_request(_check_body)
+
+
+def _refused_by_database(exc: Exception):
+    """A value the database will not store (too long, out of range, not valid text): the client's 400."""
+    log.warning("value refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem(400, "bad-request", "Bad request",
+                   "A value in the request cannot be stored: too long, out of range or not valid text.")
 
 
 def _register_unit_of_work(app: Flask) -> None:
@@ -174,6 +196,9 @@ def _register_unit_of_work(app: Flask) -> None:
             session.rollback()
             log.warning("commit refused by a constraint: %s", exc.orig)
             return problem(409, "conflict", "Conflict", "The change clashes with another one; nothing was saved.")
+        except DataError as exc:
+            session.rollback()
+            return _refused_by_database(exc)
         except DBAPIError as exc:
             session.rollback()
             log.error("commit failed: %s", exc)
@@ -195,7 +220,8 @@ def _register_request_log(app: Flask, service: str) -> None:
     @app.before_request
     def _start():
         g._t0 = time.perf_counter()
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+        given = request.headers.get("X-Request-Id")  # the gateway's; anything odd is replaced, not logged
+        g.request_id = given if edge.valid_request_id(given) else uuid.uuid4().hex[:16]
 
     @app.after_request
     def _log(response: Response):

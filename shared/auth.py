@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 import jwt
 from flask import current_app, g, request
 
+from .edge import has_control
 from .errors import Forbidden, Unauthorized
 from .timeutil import utcnow
 from .vocab import ROLES
@@ -76,11 +77,11 @@ def decode_token(secret: str, token: str) -> Principal:
     except jwt.InvalidTokenError:
         raise Unauthorized("The token is malformed.") from None
     sub, role, union_id = claims.get("sub"), claims.get("role"), claims.get("union_id")
-    if not isinstance(sub, str) or not sub or len(sub) > 64:
+    if not isinstance(sub, str) or not sub or len(sub) > 64 or has_control(sub):
         raise Unauthorized("The token's subject is not valid.")
     if role not in ROLES:
         raise Unauthorized("The token's role is not one of worker, staff, admin.")
-    if role == "staff" and (not isinstance(union_id, str) or not union_id):
+    if role == "staff" and (not isinstance(union_id, str) or not union_id or has_control(union_id)):
         raise Unauthorized("A staff token must name its union_id.")
     return Principal(sub=sub, role=role, union_id=union_id if role == "staff" else None)
 

@@ -54,6 +54,7 @@ class Settings:
     database_urls: dict[str, str]
     stream_prefix: str
     log_level: str
+    log_format: str = "plain"  # or "json": one JSON object per line, with the request id
 
     def service(self, name: str) -> ServiceConfig:
         return ServiceConfig(
@@ -120,6 +121,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     log_level = (env.get("LOG_LEVEL") or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")
+    log_format = (env.get("LOG_FORMAT") or "plain").strip().lower()
+    if log_format not in ("plain", "json"):
+        raise ConfigError(f"LOG_FORMAT must be plain or json (got {env.get('LOG_FORMAT')!r})")
     return Settings(
         port=_port(env.get("PORT") or "8000"),
         data_dir=data_dir,
@@ -131,6 +135,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_urls=urls,
         stream_prefix=env.get("EVENTS_STREAM_PREFIX") or "unionhub",
         log_level=log_level,
+        log_format=log_format,
     )
 
 

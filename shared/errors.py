@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 
-from flask import Response
+from flask import Response, g, has_request_context
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ def render_domain_error(exc: DomainError) -> Response:
 
 def render_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
+    if status == 500:  # werkzeug's InternalServerError: what went wrong is the original exception
+        return render_unexpected(getattr(exc, "original_exception", None) or exc)
     slug, title = HTTP_SLUGS.get(status, ("http-error", exc.name))
     detail = exc.description or title
     errors = None
@@ -160,7 +163,17 @@ def render_http_exception(exc: HTTPException) -> Response:
     return problem(status, slug, title, detail, errors, headers)
 
 
-def render_unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error: %s", exc)
+def request_id() -> str | None:
+    """This request's id (the one in X-Request-Id and in its log lines), made now if none was yet."""
+    if not has_request_context():
+        return None
+    return g.setdefault("request_id", uuid.uuid4().hex[:16])
+
+
+def render_unexpected(exc: BaseException) -> Response:
+    rid = request_id()
+    log.error("unhandled error rid=%s: %s: %s", rid or "-", type(exc).__name__, exc,
+              exc_info=(type(exc), exc, exc.__traceback__))
     return problem(500, "internal-error", "Internal server error",
-                   "Something went wrong on our side; it has been logged.")
+                   f"Something went wrong on our side; it has been logged under request id {rid}.",
+                   headers={"X-Request-Id": rid} if rid else None, extra={"request_id": rid} if rid else None)

@@ -47,6 +47,7 @@ def _sign_up(principal, data) -> dict:
 
 @blp.route("/bookings")
 class Bookings(MethodView):
+    @ratelimit.replays_first
     @authenticated()
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
@@ -63,9 +64,9 @@ class Bookings(MethodView):
         first answer again (same status and body, header `Idempotent-Replayed: true`) and books
         nothing more."""
         principal = current_principal()
-        ratelimit.limit("sign-up", principal.sub, SIGN_UPS_PER_MINUTE[principal.role])
         key = request.headers.get("Idempotency-Key")
         if key is None:
+            _admit(principal)
             return _sign_up(principal, data)
         return _idempotent_sign_up(principal, idempotency.check_key(key), data)
 
@@ -80,6 +81,11 @@ class Bookings(MethodView):
         return page
 
 
+def _admit(principal) -> None:
+    """The caller's limits, sign-ups' own included; a replay never comes here (it is answered first)."""
+    ratelimit.check(principal.sub, principal.role, sign_up=SIGN_UPS_PER_MINUTE[principal.role])
+
+
 def _idempotent_sign_up(principal, key: str, data: dict):
     db = current_app.extensions["unionhub.db"]
     stored = idempotency.begin(db, principal.sub, key, idempotency.fingerprint("POST", request.path, data))
@@ -87,6 +93,7 @@ def _idempotent_sign_up(principal, key: str, data: dict):
         status, body = stored
         return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
     try:
+        _admit(principal)  # after the replay: an acknowledged request's retry is never 429
         body = booking_out(*signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
         # The stored answer commits with the booking, or neither does.
         idempotency.complete(request_session(), principal.sub, key, 201,

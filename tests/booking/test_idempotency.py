@@ -57,3 +57,23 @@ def test_a_repeat_while_the_first_is_in_flight_is_told_to_retry(client, admin, t
 def test_bad_keys_are_422(client, admin, token, pump):
     world = build(client, admin, token, pump)
     assert_problem(book(client, world["tokens"]["w1"], world["session"], key="x" * 201), 422)
+
+
+def test_a_replay_is_answered_even_past_the_rate_limit(client, admin, token, pump, monkeypatch):
+    from services.booking import views
+
+    monkeypatch.setitem(views.SIGN_UPS_PER_MINUTE, "worker", 3)
+    world = build(client, admin, token, pump, capacity=5)
+    tok, s = world["tokens"]["w1"], world["session"]
+    first = book(client, tok, s, key="ack-1")
+    assert first.status_code == 201
+    for _ in range(3):  # already booked (409) until the limit is reached (429)
+        last = book(client, tok, s, key=None)
+    assert_problem(last, 429, "rate-limited")
+    assert_problem(book(client, tok, s, key="new-key"), 429, "rate-limited")  # a new key is still limited
+    again = book(client, tok, s, key="ack-1")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    # the refused new key was not kept: with room again it is handled (and refused as already booked)
+    monkeypatch.setitem(views.SIGN_UPS_PER_MINUTE, "worker", 100)
+    assert_problem(book(client, tok, s, key="new-key"), 409, "already-booked")
