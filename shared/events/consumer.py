@@ -54,9 +54,27 @@ class Consumer:
         self._groups_ready = True
 
     def run_once(self, block_ms: int | None = None) -> int:
-        """Reclaim what the dead left, then read new entries; returns how many were handled."""
+        """Reclaim what the dead left, then read new entries; returns how many were handled.
+
+        If Redis lost a stream (restarted without its data, failed over, flushed),
+        its group went with it: the groups are made again, reading the stream from
+        its start (the relay publishes again what the stream lost; the inbox skips
+        what was applied already)."""
         if not self._groups_ready:
             self.ensure_groups()
+        try:
+            return self._read(block_ms)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            log.warning("%s: a consumer group is gone (Redis lost its data?); making the groups again", self.group)
+            self._groups_ready = False
+            self._claim_cursor = {stream: "0-0" for stream in self.handlers}
+            self._attempts.clear()
+            self.ensure_groups()
+            return self._read(block_ms)
+
+    def _read(self, block_ms: int | None) -> int:
         handled = 0
         for stream in self.handlers:
             cursor, entries, *_ = self.redis.xautoclaim(stream, self.group, self.name, self.claim_idle_ms,
