@@ -38,6 +38,12 @@ CHECK_EVERY = 1.0  # seconds, when idle
 CLOCK_MARGIN_MS = 2000
 
 
+def envelope_of(row) -> Envelope:
+    """The event an outbox row holds."""
+    return Envelope(id=row.event_id, type=row.type, source=row.source,
+                    occurred_at=row.occurred_at.isoformat(), data=json.loads(row.payload))
+
+
 def wake_relays() -> None:
     """Called after a commit that wrote events: relays in this process look now."""
     _WAKE.set()
@@ -62,9 +68,7 @@ class Relay:
                 return 0
             pipe = self.redis.pipeline(transaction=False)
             for row in rows:
-                env = Envelope(id=row.event_id, type=row.type, source=row.source,
-                               occurred_at=row.occurred_at.isoformat(), data=json.loads(row.payload))
-                pipe.xadd(self.stream, env.to_fields(), maxlen=STREAM_MAX_LENGTH, approximate=True)
+                pipe.xadd(self.stream, envelope_of(row).to_fields(), maxlen=STREAM_MAX_LENGTH, approximate=True)
             ids = pipe.execute()
             self._expect = max(self._expect or (0, 0), _entry_id(ids[-1]))
             # If this commit fails, the rows go out again: consumers skip known ids.
