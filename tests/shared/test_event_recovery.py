@@ -2,11 +2,12 @@
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from shared.events import Envelope, record_event
 from shared.events.relay import Relay
 from shared.timeutil import utcnow
-from tests.shared.test_events import applied, consumer, count_applied, evdb, outbox, stream  # noqa: F401
+from tests.shared.test_events import applied, apply_item, consumer, count_applied, evdb, outbox, stream  # noqa: F401
 
 
 def publish(db, redis, stream, *values, relay=None):
@@ -81,3 +82,24 @@ def test_no_loss_means_nothing_goes_out_twice(evdb, redis_client, stream):
     assert fresh.run_once() == 0
     publish(evdb, redis_client, stream, "c", relay=fresh)
     assert values_in(redis_client, stream) == ["a", "b", "c"]
+
+
+def test_a_database_outage_is_waited_out_and_never_dead_letters(evdb, redis_client, stream):
+    publish(evdb, redis_client, stream, "a", "b")
+    down = {"left": 6}
+
+    def flaky(session, env):
+        if down["left"]:
+            down["left"] -= 1
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        apply_item(session, env)
+
+    c = consumer(evdb, redis_client, stream, flaky, max_attempts=3)  # entries are reclaimed only after 30 s
+    for _ in range(10):
+        try:
+            c.run_once(block_ms=0)
+        except OperationalError:
+            c._own_pending = True  # what run_forever does after a failure, before it waits a second
+    assert count_applied(evdb) == 2  # at the next turns, not 30 s later
+    assert redis_client.xpending(stream, "evtest-group")["pending"] == 0
+    assert redis_client.xlen(f"{stream}:dead:evtest-group") == 0
