@@ -5,6 +5,8 @@
     python -m services.cli demo
     python -m services.cli migrate [catalog matching booking]
     python -m services.cli worker booking
+    python -m services.cli events check [--since 2h] [--grace 60] [--json]
+    python -m services.cli events replay --since 2h [--service booking]
 """
 from __future__ import annotations
 
@@ -124,6 +126,27 @@ def run_worker(name: str) -> None:
     run_until_signalled(runners)
 
 
+def cmd_events(args) -> None:
+    """check: exit 1 if a consumer has not applied an event written before the grace period."""
+    from . import eventops
+
+    settings = _settings()
+    try:
+        since = eventops.parse_time(args.since) if args.since else None
+        until = eventops.parse_time(args.until) if getattr(args, "until", None) else None
+    except ValueError as exc:
+        sys.exit(f"events {args.action}: {exc}")
+    if args.action == "check":
+        gaps = eventops.run_check(settings, since, timedelta(seconds=args.grace))
+        eventops.print_check(gaps, args.json)
+        sys.exit(1 if any(g.missing for g in gaps) else 0)
+    if settings.redis_url is None:
+        sys.exit("events replay: REDIS_URL is not set. The all-in-one server's Redis stand-in lives in its process: "
+                 "restart it, and its relays publish again what its streams lack.")
+    sent = eventops.run_replay(settings, since, until, args.service)
+    print(", ".join(f"{svc}: {n} event(s) sent again" for svc, n in sent.items()))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -145,6 +168,18 @@ def main(argv=None) -> None:
     p = sub.add_parser("worker", help="a service's relay and consumers (production)")
     p.add_argument("service", choices=SERVICES)
     p.set_defaults(func=lambda a: run_worker(a.service))
+    events = sub.add_parser("events", help="after a fault: compare what consumers applied with the outboxes; re-send")
+    actions = events.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("check", help="per consumer, events written but not applied (exit 1 if any)")
+    p.add_argument("--since", help="only events that occurred since: ISO time with offset, or an age (2h, 7d)")
+    p.add_argument("--grace", type=float, default=60, help="seconds: newer unapplied events are in flight, not missing")
+    p.add_argument("--json", action="store_true", help="one JSON list instead of the table")
+    p.set_defaults(func=cmd_events)
+    p = actions.add_parser("replay", help="publish a window of outbox rows again (consumers skip what they applied)")
+    p.add_argument("--since", required=True, help="ISO time with offset, or an age (30m, 2h, 7d)")
+    p.add_argument("--until", help="ISO time with offset, or an age")
+    p.add_argument("--service", action="append", choices=SERVICES, help="the publishing service (default: all)")
+    p.set_defaults(func=cmd_events)
     args = parser.parse_args(argv)
     args.func(args)
 

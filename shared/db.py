@@ -5,6 +5,7 @@ app factory's after_request) or rolls back. Nothing connects at import time.
 """
 from __future__ import annotations
 
+import select
 import threading
 import uuid
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Iterator
 
 from flask import current_app, g
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -117,6 +119,32 @@ def _sqlite_writer_queue(engine: Engine) -> None:
             writers.release()
 
 
+def _dropped(dbapi_conn) -> bool:
+    """Has the server dropped this idle connection? One poll(2) of its socket, no round trip.
+
+    An idle connection has nothing to read: when the server ends it (restart,
+    failover, pg_terminate_backend) it sends its last words and closes, and
+    the socket turns readable. Seen before anything is sent, so nothing is lost."""
+    if getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False):
+        return True
+    try:
+        fd = dbapi_conn.pgconn.socket
+    except Exception:  # psycopg says the connection is gone
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def _discard_dropped_connections(engine: Engine) -> None:
+    # The pool invalidates a connection whose checkout raises DisconnectionError
+    # and hands out another one (a new one if need be).
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, _record, _proxy):
+        if _dropped(dbapi_conn):
+            raise DisconnectionError("the server closed this pooled connection")
+
+
 class Database:
     """One service's database: engine, session factory, unit-of-work helpers."""
 
@@ -160,10 +188,12 @@ class Database:
                                    connect_args={"check_same_thread": False, "timeout": 30}, **options)
             _sqlite_connect_pragmas(engine)
             return engine
-        # No pre-ping: it would cost a round trip per request. A dropped
-        # connection fails its one request (503) and the pool replaces it.
-        return create_engine(self.url, pool_size=self._pool_size, max_overflow=self._pool_size,
-                             pool_recycle=1800, **options)
+        # No pre-ping (a round trip per request): a connection the server dropped
+        # is seen on checkout by polling its socket, and replaced before use.
+        engine = create_engine(self.url, pool_size=self._pool_size, max_overflow=self._pool_size,
+                               pool_recycle=1800, **options)
+        _discard_dropped_connections(engine)
+        return engine
 
     def session(self) -> Session:
         self.engine  # noqa: B018 - builds the factory on first use
@@ -183,8 +213,12 @@ class Database:
             session.close()
 
     def ping(self) -> None:
+        """A statement through each pool in use (requests use both)."""
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+        if self._autocommit_engine is not None:
+            with self.autocommit() as conn:
+                conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         for engine in (self._engine, self._autocommit_engine):

@@ -17,9 +17,10 @@ import threading
 import time
 from typing import Callable
 
-from redis.exceptions import ResponseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError, TimeoutError as RedisTimeoutError
 from sqlalchemy import Table, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -30,6 +31,9 @@ from .redis import is_fake
 log = logging.getLogger("unionhub.consumer")
 
 Handler = Callable[[Session, Envelope], None]
+# The database or Redis not answering is no fault of the event: it is tried again
+# (its own pending entries first) and never counted towards the dead-letter stream.
+OUTAGE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
 
 class Consumer:
@@ -43,6 +47,7 @@ class Consumer:
         self._attempts: dict[str, int] = {}
         self._claim_cursor = {stream: "0-0" for stream in handlers}
         self._groups_ready = False
+        self._own_pending = True  # entries delivered to this name and not acknowledged: read them first
 
     def ensure_groups(self) -> None:
         for stream in self.handlers:
@@ -54,21 +59,41 @@ class Consumer:
         self._groups_ready = True
 
     def run_once(self, block_ms: int | None = None) -> int:
-        """Reclaim what the dead left, then read new entries; returns how many were handled."""
+        """Reclaim what the dead left, then read new entries; returns how many were handled.
+
+        If Redis lost a stream (restarted without its data, failed over, flushed),
+        its group went with it: the groups are made again, reading the stream from
+        its start (the relay publishes again what the stream lost; the inbox skips
+        what was applied already)."""
         if not self._groups_ready:
             self.ensure_groups()
+        try:
+            return self._read(block_ms)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            log.warning("%s: a consumer group is gone (Redis lost its data?); making the groups again", self.group)
+            self._groups_ready = False
+            self._claim_cursor = {stream: "0-0" for stream in self.handlers}
+            self._attempts.clear()
+            self.ensure_groups()
+            return self._read(block_ms)
+
+    def _read(self, block_ms: int | None) -> int:
         handled = 0
+        if self._own_pending:  # at start and after an outage: what this name was given and did not finish
+            self._own_pending = False
+            response = self.redis.xreadgroup(self.group, self.name, {s: "0" for s in self.handlers}, count=self.batch)
+            for stream, entries in response or []:
+                self._own_pending |= len(entries) == self.batch  # more to read next time
+                handled += self._handle_all(stream, self._live(stream, entries))
         for stream in self.handlers:
             cursor, entries, *_ = self.redis.xautoclaim(stream, self.group, self.name, self.claim_idle_ms,
                                                         start_id=self._claim_cursor[stream], count=self.batch)
             self._claim_cursor[stream] = cursor
-            live = []
-            for entry_id, fields in entries:
-                if fields is None:  # trimmed away meanwhile
-                    self.redis.xack(stream, self.group, entry_id)
-                    continue
+            live = self._live(stream, entries)
+            for entry_id, _ in live:
                 log.info("reclaimed %s from %s for %s", entry_id, stream, self.group)
-                live.append((entry_id, fields))
             handled += self._handle_all(stream, live)
         block = self.block_ms if block_ms is None else block_ms
         response = self.redis.xreadgroup(self.group, self.name, {s: ">" for s in self.handlers},
@@ -77,11 +102,20 @@ class Consumer:
             handled += self._handle_all(stream, entries)
         return handled
 
+    def _live(self, stream: str, entries: list) -> list:
+        """Pending entries still in the stream; those trimmed away meanwhile are acknowledged."""
+        gone = [entry_id for entry_id, fields in entries if fields is None]
+        if gone:
+            self.redis.xack(stream, self.group, *gone)
+        return [(entry_id, fields) for entry_id, fields in entries if fields is not None]
+
     def _handle_all(self, stream: str, entries: list) -> int:
         parsed = [(entry_id, Envelope.from_fields(fields), fields) for entry_id, fields in entries]
         if len(parsed) > 1:
             try:
                 return self._apply(stream, parsed)
+            except OUTAGE:
+                raise
             except Exception as exc:  # a handler failed or a constraint refused: nothing was committed
                 log.info("%s: a batch of %d from %s failed (%s); applying them one at a time",
                          self.group, len(parsed), stream, type(exc).__name__)
@@ -115,6 +149,8 @@ class Consumer:
             return self._apply(stream, [entry])
         except IntegrityError:
             log.info("%s: event %s applied concurrently; skipping", self.group, env.id)
+        except OUTAGE:
+            raise
         except Exception:
             attempts = self._attempts.get(entry_id, 0) + 1
             self._attempts[entry_id] = attempts
@@ -135,6 +171,7 @@ class Consumer:
                 handled = self.run_once(block_ms=0 if fake else None)
             except Exception:
                 log.exception("consumer %s failed; retrying", self.name)
+                self._own_pending = True
                 stop.wait(1.0)
                 continue
             if fake and not handled:
