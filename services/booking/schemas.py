@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from shared.api import LocalDateTime, PageArgs, Schema, one_of
 
 Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)  # noqa: E731
-STATUSES = ("confirmed", "waitlisted", "cancelled", "attended")
+STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "expired")
 
 
 class BookingCreateSchema(Schema):
