@@ -13,7 +13,8 @@ WAITLISTED = "booking.waitlisted"
 PROMOTED = "booking.promoted"
 CANCELLED = "booking.cancelled"
 ATTENDED = "booking.attended"
-ALL = (CONFIRMED, WAITLISTED, PROMOTED, CANCELLED, ATTENDED)
+EXPIRED = "booking.expired"  # still waitlisted when the session started
+ALL = (CONFIRMED, WAITLISTED, PROMOTED, CANCELLED, ATTENDED, EXPIRED)
 
 
 def payload(booking: Booking) -> dict:

@@ -27,7 +27,9 @@ def cancel(db: DbSession, principal: Principal, booking_id: str) -> Booking:
     if booking.status not in ("confirmed", "waitlisted"):
         raise invalid_state(f"This booking is {booking.status}: only a confirmed or waitlisted booking can be cancelled.")
     if sess.starts_at <= utcnow():
-        raise not_open("The session has started: it is too late to cancel.")
+        # A waiting list closes at the start: its bookings expire (waitlist.expire_due).
+        raise not_open("The session has started: it is too late to cancel." if booking.status == "confirmed" else
+                       "The session has started: its waiting list has closed and this booking expires.")
     was = booking.status
     booking.status = "cancelled"
     booking.waitlist_seq = None

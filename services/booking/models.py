@@ -72,7 +72,7 @@ class Booking(Base):
     session_id: Mapped[str] = mapped_column(String(40))
     offer_id: Mapped[str] = mapped_column(String(40))
     worker_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled | attended
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled | attended | expired
     waitlist_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     session_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)

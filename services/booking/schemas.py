@@ -5,7 +5,7 @@ from marshmallow import fields
 
 from shared.api import Id, LocalDateTime, PageArgs, Schema, one_of
 
-STATUSES = ("confirmed", "waitlisted", "cancelled", "attended")
+STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "expired")
 
 
 class BookingCreateSchema(Schema):

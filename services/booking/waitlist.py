@@ -1,9 +1,11 @@
-"""The waiting list: FIFO by ticket number; positions close up as people leave."""
+"""The waiting list: FIFO by ticket number; positions close up as people leave; it ends when the session starts."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from shared.db import Database
+from shared.events.relay import wake_relays
 from shared.timeutil import utcnow
 
 from . import events
@@ -50,3 +52,45 @@ def positions(db: DbSession, bookings) -> dict[str, int]:
              .subquery())
     ids = [b.id for b in waiting]
     return dict(db.execute(select(queue.c.id, queue.c.rank).where(queue.c.id.in_(ids))).all())
+
+
+def expire_due(database: Database, limit: int = 100) -> int:
+    """Expire the waiting lists of sessions that have started: each session in its own transaction.
+
+    A query on state, not an in-memory timer: whatever process runs it, and whenever (after a
+    restart too), finds what is due. Several may run at once: a session row being expired by
+    one is skipped by the others (SKIP LOCKED), and a row expired meanwhile no longer matches.
+    Returns how many bookings expired."""
+    expired = 0
+    for _ in range(limit):
+        with database.transaction() as db:
+            due = (select(Session).where(Session.starts_at <= utcnow(), Session.waitlisted > 0)
+                   .order_by(Session.starts_at).limit(1).execution_options(populate_existing=True))
+            if not database.is_sqlite:  # SQLite: BEGIN IMMEDIATE already admits one writer at a time
+                due = due.with_for_update(skip_locked=True)
+            sess = db.scalars(due).first()
+            if sess is None:
+                break
+            expired += len(expire_session(db, sess))
+    if expired:
+        wake_relays()
+    return expired
+
+
+def expire_session(db: DbSession, sess: Session) -> list[Booking]:
+    """Every booking still waiting on a started session becomes expired, with its event.
+
+    The caller holds the session row lock (lock order: session row, then booking rows)."""
+    queue = db.scalars(select(Booking).where(Booking.session_id == sess.session_id, Booking.status == "waitlisted")
+                       .order_by(Booking.waitlist_seq).with_for_update()
+                       .execution_options(populate_existing=True)).all()
+    now = utcnow()
+    for booking in queue:
+        booking.status = "expired"  # its ticket number stays, as history of the queue
+        booking.version += 1
+        booking.updated_at = now
+    sess.waitlisted = 0
+    db.flush()
+    for booking in queue:
+        events.publish(db, events.EXPIRED, booking)
+    return list(queue)

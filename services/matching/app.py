@@ -7,9 +7,10 @@ from shared.app import create_service_app
 from shared.config import ServiceConfig
 
 from .views import blp
+from .views_imports import blp as imports_blp
 from .views_reports import blp as reports_blp
 
 
 def create_app(config: ServiceConfig) -> Flask:
-    return create_service_app(config, title="Matching", blueprints=[blp, reports_blp],
+    return create_service_app(config, title="Matching", blueprints=[blp, reports_blp, imports_blp],
                               description="Workers' needs matched to offers; demand per offer; unmet needs.")

@@ -71,7 +71,7 @@ _MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("
 
 
 BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
-                  "booking.attended")
+                  "booking.attended", "booking.expired")  # expired: left waiting at the start; holds no place
 
 
 def handlers() -> dict[str, dict]:

@@ -1,26 +1,26 @@
-"""CSV import of questionnaire answers: streamed, row by row, good rows kept.
+"""Import of questionnaire answers (CSV or .xlsx): row by row, good rows kept, bad rows reported.
 
 Header: worker_id,text,category,source,interview_point (category may be empty).
 Line numbers count the header as line 1.
 
-The needs are stored, classified and committed by the request. Extending the
-match index for them (up to a million new (offer, worker) pairs for a campaign's
-export) is left to matching's event worker: the import writes needs.imported
-events in the same transaction, and demand catches up within seconds.
+Small files are imported by the request (import_needs); large ones by matching's worker as
+a job (imports.py), in batches, each committed with the job's progress. Both run the rows
+through batches() and store them with store(). Extending the match index for new needs (up
+to a million new (offer, worker) pairs for a campaign's export) is left to matching's event
+worker: each batch writes a needs.imported event in its transaction, and demand catches up
+within seconds.
 """
 from __future__ import annotations
 
-import csv
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from marshmallow import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from shared.auth import Principal
 from shared.errors import ValidationFailed
 
-from . import events
+from . import events, tabular
 from .models import Need
 from .needs import mark_fulfilled, new_need
 from .schemas import NeedCreateSchema
@@ -32,72 +32,89 @@ MAX_REJECTED_LISTED = 1000
 _row_schema = NeedCreateSchema()
 
 
-def _decoded(chunks: Iterable[bytes], bad_lines: dict) -> Iterator[str]:
-    for number, raw in enumerate(chunks, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            bad_lines[number] = True
-            yield ""
+class Batch(NamedTuple):
+    needs: list[dict]      # rows for matching_needs
+    rejected: list[dict]   # {"line", "errors"} of the rows read for this batch
+    rows_read: int         # data rows read (good, rejected and blank), for resuming after them
 
 
-def import_needs(session: Session, principal: Principal, lines: Iterable[bytes]) -> dict:
-    bad_utf8: dict[int, bool] = {}
-    reader = csv.reader(_decoded(lines, bad_utf8))
-    header = next(reader, None)
-    if header is None:
+def check_header(row: tabular.Row | None) -> None:
+    if row is None:
         raise ValidationFailed({"file": ["The file is empty; it needs the header " + ",".join(HEADER) + "."]})
-    if [h.strip() for h in header] != HEADER:
+    if row.cells is None or [h.strip() for h in row.cells] != HEADER:
         raise ValidationFailed({"header": [f"The header must be exactly: {','.join(HEADER)}."]})
-    imported, rejected, batch, to_index = 0, [], [], []
-    for row in reader:
-        line = reader.line_num
-        if bad_utf8.get(line):
-            rejected.append({"line": line, "errors": {"_line": ["Not valid UTF-8."]}})
-            continue
-        if not any(cell.strip() for cell in row):
-            continue  # blank line
-        if len(row) != len(HEADER):
-            rejected.append({"line": line, "errors": {"_line": [f"Expected {len(HEADER)} columns, got {len(row)}."]}})
-            continue
-        values = {k: v.strip() for k, v in zip(HEADER, row)}
-        payload = {k: v for k, v in values.items() if v != ""}  # a blank cell is a missing value
-        try:
-            data = _row_schema.load(payload)
-        except ValidationError as exc:
-            rejected.append({"line": line, "errors": exc.messages})
-            continue
-        batch.append(new_need(data["worker_id"], data["text"], data["category"], data["source"] or "online",
-                              data["interview_point"], principal.sub))
-        if len(batch) >= BATCH:
-            imported += _flush(session, batch, to_index)
-    imported += _flush(session, batch, to_index)
-    for i in range(0, len(to_index), BATCH):
-        events.publish_needs_imported(session, to_index[i:i + BATCH])
-    listed = rejected[:MAX_REJECTED_LISTED]
-    return {"imported": imported, "rejected": listed, "rejected_total": len(rejected)}
 
 
-def _flush(session: Session, batch: list[dict], to_index: list[str]) -> int:
-    if not batch:
+def batches(rows: Iterator[tabular.Row], recorded_by: str, skip: int = 0, size: int | None = None) -> Iterator[Batch]:
+    """The data rows after the header, `size` (BATCH) rows a batch, after passing over the first `skip` rows."""
+    size = size or BATCH
+    for _ in range(skip):
+        if next(rows, None) is None:
+            return
+    needs, rejected, read = [], [], 0
+    for row in rows:
+        read += 1
+        need, errors = _need(row, recorded_by)
+        if errors is not None:
+            rejected.append({"line": row.line, "errors": errors})
+        elif need is not None:
+            needs.append(need)
+        if read >= size:
+            yield Batch(needs, rejected, read)
+            needs, rejected, read = [], [], 0
+    if read:
+        yield Batch(needs, rejected, read)
+
+
+def _need(row: tabular.Row, recorded_by: str) -> tuple[dict | None, dict | None]:
+    """(need row, None), (None, errors), or (None, None) for a blank line."""
+    if row.cells is None:
+        return None, {"_line": [row.error]}
+    cells = row.cells
+    if not any(cell.strip() for cell in cells):
+        return None, None
+    if len(cells) != len(HEADER):
+        return None, {"_line": [f"Expected {len(HEADER)} columns, got {len(cells)}."]}
+    values = {k: v.strip() for k, v in zip(HEADER, cells)}
+    payload = {k: v for k, v in values.items() if v != ""}  # a blank cell is a missing value
+    try:
+        data = _row_schema.load(payload)
+    except ValidationError as exc:
+        return None, exc.messages
+    return new_need(data["worker_id"], data["text"], data["category"], data["source"] or "online",
+                    data["interview_point"], recorded_by), None
+
+
+def store(session: Session, need_rows: list[dict]) -> int:
+    """Insert a batch of needs, mark those a booking already meets, and ask for the match index."""
+    if not need_rows:
         return 0
-    workers = sorted({row["worker_id"] for row in batch})
+    workers = sorted({row["worker_id"] for row in need_rows})
     known = set()
     for i in range(0, len(workers), 500):
-        rows = session.execute(select(Need.worker_id, Need.category)
-                               .where(Need.worker_id.in_(workers[i:i + 500])).distinct())
-        known.update(tuple(row) for row in rows)
-    session.execute(insert(Need), batch)
+        found = session.execute(select(Need.worker_id, Need.category)
+                                .where(Need.worker_id.in_(workers[i:i + 500])).distinct())
+        known.update(tuple(r) for r in found)
+    session.execute(insert(Need), need_rows)
     # Only a (worker, category) pair the worker did not have can bring new matches.
     firsts = {}
-    for row in batch:
+    for row in need_rows:
         pair = (row["worker_id"], row["category"])
         if pair not in known:
             firsts.setdefault(pair, row["id"])
-    mark_fulfilled(session, [row["id"] for row in batch])
-    to_index.extend(firsts.values())
-    count = len(batch)
-    batch.clear()
-    return count
+    mark_fulfilled(session, [row["id"] for row in need_rows])
+    if firsts:
+        events.publish_needs_imported(session, list(firsts.values()))
+    return len(need_rows)
+
+
+def import_needs(session: Session, recorded_by: str, kind: str, chunks: Iterable[bytes]) -> dict:
+    """The whole import in the caller's unit of work: {"imported", "rejected", "rejected_total"}."""
+    chunks = list(chunks)
+    rows = tabular.rows(kind, chunks, tabular.detect_encoding(chunks) if kind == "csv" else "")
+    check_header(next(rows, None))
+    imported, rejected = 0, []
+    for batch in batches(rows, recorded_by):
+        imported += store(session, batch.needs)
+        rejected.extend(batch.rejected)
+    return {"imported": imported, "rejected": rejected[:MAX_REJECTED_LISTED], "rejected_total": len(rejected)}

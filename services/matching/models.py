@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
@@ -148,6 +148,46 @@ class Booking(Base):
         Index("ix_matching_bookings_offer_status", "offer_id", "status"),
         Index("ix_matching_bookings_worker", "worker_id", "status"),
     )
+
+
+class ImportJob(Base):
+    """A needs import run by matching's worker (imports.py): its progress, and who may see it."""
+
+    __tablename__ = "matching_import_jobs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    union_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the uploader's (staff); None: admin
+    created_by: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))  # csv | xlsx
+    encoding: Mapped[str] = mapped_column(String(16), default="")  # utf-8 | gb18030 | mixed (csv)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)  # data rows read (resume after them)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_total: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[list] = mapped_column(JSON, default=list)  # the first 1,000: {"line", "errors"}
+    error: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # why it failed (e.g. the header)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the run holding the lease
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_matching_import_jobs_status", "status", "created_at"),
+        Index("ix_matching_import_jobs_union", "union_id", "created_at"),
+    )
+
+
+class ImportChunk(Base):
+    """The uploaded bytes of a job, in order, until the job is done."""
+
+    __tablename__ = "matching_import_chunks"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("matching_import_jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 outbox = outbox_table(Base.metadata, "matching")

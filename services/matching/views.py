@@ -1,25 +1,18 @@
-"""Matching HTTP endpoints: profiles, needs, classification, import."""
+"""Matching HTTP endpoints: profiles, needs, classification (the import: views_imports.py)."""
 from __future__ import annotations
 
-import io
-
-from flask import request
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
-from shared.app import accepts
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 
-from . import importer, needs, profiles
+from . import needs, profiles
 from .classify import classify
-from .schemas import (ClassifyInSchema, ClassifyOutSchema, ImportResultSchema, NeedCreateSchema, NeedQuery,
-                      NeedSchema, ProfileSchema)
+from .schemas import ClassifyInSchema, ClassifyOutSchema, NeedCreateSchema, NeedQuery, NeedSchema, ProfileSchema
 
 blp = Blueprint("matching", __name__, url_prefix="/matching",
                 description="Workers' profiles and needs, classified and matched to offers.")
-
-IMPORT_MAX_BYTES = 64 * 1024 * 1024  # a whole campaign's questionnaire export
 
 
 @blp.route("/workers/<worker_id>")
@@ -55,17 +48,6 @@ class Needs(MethodView):
     def get(self, args):
         """List needs, newest first (a worker sees only its own)."""
         return needs.list_needs(request_session(), current_principal(), args)
-
-
-@blp.route("/needs/import")
-class NeedsImport(MethodView):
-    @authenticated("staff", "admin")
-    @accepts("text/csv", max_bytes=IMPORT_MAX_BYTES)
-    @blp.response(200, ImportResultSchema)
-    def post(self):
-        """Import questionnaire answers as text/csv: worker_id,text,category,source,interview_point."""
-        stream = io.BufferedReader(request.stream, buffer_size=256 * 1024)
-        return importer.import_needs(request_session(), current_principal(), stream)
 
 
 @blp.route("/classify")

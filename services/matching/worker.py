@@ -1,14 +1,19 @@
-"""Matching's event process: relays its outbox; consumes catalog's offers, booking's sign-ups and its own needs.imported."""
+"""Matching's event process: relays its outbox; consumes catalog's offers, booking's sign-ups and its own
+needs.imported; runs needs import jobs."""
 from __future__ import annotations
 
 from shared.events.runners import build_runners as _build
 
 from .events import handlers
+from .imports import run_next
 from .models import inbox, outbox
+
+IMPORTS_EVERY = 1.0  # seconds between looks for a queued import when there was none
 
 
 def build_runners(config, db=None, redis=None) -> list:
-    return _build(config, outbox, inbox, handlers(), db=db, redis=redis)
+    return _build(config, outbox, inbox, handlers(), db=db, redis=redis,
+                  pollers={"imports": (run_next, IMPORTS_EVERY)})
 
 
 if __name__ == "__main__":
