@@ -21,6 +21,7 @@ class ProfileSchema(Schema):
     union_member = fields.Boolean(load_default=False)
     employer = fields.String(load_default="", validate=validate.Length(max=200))
     children_birth_years = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=10))
+    union_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40))
     created_at = LocalDateTime(dump_only=True)
     updated_at = LocalDateTime(dump_only=True)
 

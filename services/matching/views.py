@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import io
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
-from shared.app import accepts
+from shared.app import accepts, redis_for
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 
-from . import importer, needs, profiles
+from . import importer, needs, privacy, profiles
 from .classify import classify
 from .schemas import (ClassifyInSchema, ClassifyOutSchema, ImportResultSchema, NeedCreateSchema, NeedQuery,
                       NeedSchema, ProfileSchema)
+from .schemas_privacy import ExportSchema
 
 blp = Blueprint("matching", __name__, url_prefix="/matching",
                 description="Workers' profiles and needs, classified and matched to offers.")
@@ -38,6 +39,22 @@ class WorkerProfile(MethodView):
     def get(self, worker_id):
         """Read a worker's profile (the worker itself, staff, admin)."""
         return profiles.get_profile(request_session(), current_principal(), worker_id)
+
+    @authenticated()
+    @blp.response(204)
+    def delete(self, worker_id):
+        """Erase the worker's personal data (the worker itself, admin); counts are kept, anonymised."""
+        privacy.erase(request_session(), current_principal(), worker_id, redis=redis_for(current_app),
+                      stream_prefix=current_app.config["UNIONHUB"].stream_prefix)
+
+
+@blp.route("/workers/<worker_id>/export")
+class WorkerExport(MethodView):
+    @authenticated()
+    @blp.response(200, ExportSchema)
+    def get(self, worker_id):
+        """Everything matching holds about the worker (the worker itself, admin)."""
+        return privacy.export(request_session(), current_principal(), worker_id)
 
 
 @blp.route("/needs")
