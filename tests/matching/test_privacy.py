@@ -101,3 +101,18 @@ def test_unmet_needs_count_and_quote_only_workers_in_reach(client, city, admin):
     ent = groups(city["staff"]["ent"])
     assert {t.split()[0] for g in ent.values() for t in g["sample_texts"]} == REACHED["ent"]
     assert sum(g["open_needs"] for g in ent.values()) == 4
+
+
+def test_an_enterprise_union_does_not_read_the_whole_city(client, admin, token, pump):
+    """The defect as reported: u-boat's staff read any worker's profile, needs and unmet-need texts."""
+    tree = union_tree(client, admin)
+    boat = client.post("/catalog/unions", {"name": "船员工会", "district": "wujiang", "parent_id": tree["city"]["id"]},
+                       token=admin).get_json()
+    pump()
+    make_profile(client, admin, "sip-1", district="sip", birth_date="1990-05-01", children_birth_years=[2018])
+    make_need(client, admin, "sip-1", "孩子放学没人接", category="childcare")
+    boat_staff = token("staff", union=boat["id"])
+    assert_problem(client.get("/matching/workers/sip-1", token=boat_staff), 404, "not-found")
+    assert client.get("/matching/needs", token=boat_staff).get_json()["total"] == 0
+    assert client.get("/matching/unmet-needs", token=boat_staff).get_json()["items"] == []
+    assert_problem(client.get("/matching/workers/sip-1/recommendations", token=boat_staff), 404)
