@@ -1,4 +1,4 @@
-"""What booking publishes (booking.*) and consumes (catalog's offers, matching's profiles)."""
+"""What booking publishes (booking.*) and consumes (catalog's offers, matching's profiles and erasures)."""
 from __future__ import annotations
 
 from sqlalchemy import Connection
@@ -27,10 +27,10 @@ def publish(db: DbSession | Connection, event_type: str, booking: Booking) -> No
 
 
 def handlers() -> dict[str, dict]:
-    from .readmodel import apply_offer_event, apply_profile_event
+    from .readmodel import apply_offer_event, apply_profile_event, apply_worker_erased
 
     return {
         "catalog": {"offer.published": apply_offer_event, "offer.updated": apply_offer_event,
                     "offer.closed": apply_offer_event},
-        "matching": {"profile.saved": apply_profile_event},
+        "matching": {"profile.saved": apply_profile_event, "worker.erased": apply_worker_erased},
     }

@@ -31,6 +31,8 @@ def _may_see(db: DbSession, principal: Principal, booking: Booking) -> bool:
 def list_bookings(db: DbSession, principal: Principal, args: dict) -> dict:
     stmt = select(Booking)
     if principal.is_worker:
+        if args.get("worker_id", principal.sub) != principal.sub:  # one rule: what you may not see is 404
+            raise NotFound(f"No worker {args['worker_id']!r} that you may see.")
         stmt = stmt.where(Booking.worker_id == principal.sub)
     elif principal.is_staff:
         stmt = stmt.where(Booking.offer_id.in_(select(Offer.offer_id)

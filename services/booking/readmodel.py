@@ -1,15 +1,17 @@
 """Offers, sessions and profiles as booking sees them, kept from other services' events."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from shared.db import to_path
+from shared.db import like_escape, to_path
 from shared.events import Envelope
 from shared.timeutil import parse_iso
 
-from .models import Offer, Profile, Session
+from .models import Booking, IdempotencyKey, Offer, Profile, Session, outbox
 from .waitlist import lock_session, promote
 
 
@@ -57,4 +59,25 @@ def apply_profile_event(db: DbSession, env: Envelope) -> None:
     profile.district = data["district"]
     profile.worker_category = data["worker_category"]
     profile.union_member = bool(data["union_member"])
+    db.flush()
+
+
+def apply_worker_erased(db: DbSession, env: Envelope) -> None:
+    """matching's worker.erased: booking's copy goes too. The profile is deleted; the bookings stay (the
+    counts and the waiting lists need them) under the pseudonym matching chose, so the events booking
+    publishes about them from now on name the pseudonym; the stored answers of the worker's own
+    Idempotency-Keys are deleted, and the worker id is replaced in the events still in the outbox."""
+    worker_id, pseudonym = env.data["worker_id"], env.data["pseudonym"]
+    db.execute(delete(Profile).where(Profile.worker_id == worker_id))
+    db.execute(update(Booking).where(Booking.worker_id == worker_id).values(worker_id=pseudonym))
+    quoted = json.dumps(worker_id, ensure_ascii=False)
+    pattern = "%" + like_escape(quoted) + "%"
+    db.execute(delete(IdempotencyKey).where(or_(IdempotencyKey.caller == worker_id,
+                                                IdempotencyKey.body.like(pattern, escape="\\"))))
+    t = outbox
+    for seq, payload in db.execute(select(t.c.seq, t.c.payload).where(t.c.payload.like(pattern, escape="\\"))):
+        data = json.loads(payload)
+        if data.get("worker_id") == worker_id:
+            data["worker_id"] = pseudonym
+            db.execute(update(t).where(t.c.seq == seq).values(payload=json.dumps(data, ensure_ascii=False)))
     db.flush()

@@ -1,4 +1,4 @@
-"""What catalog publishes: offer.published, offer.updated, offer.closed.
+"""What catalog publishes: offer.published, offer.updated, offer.closed; union.created.
 
 Each event carries the whole offer (sessions, capacity, eligibility,
 categories, limits, status, union path) and a revision, so a consumer keeps a
@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from shared.events import record_event
 
-from .models import Offer, outbox
+from .models import Offer, Union, outbox
 
 OFFER_PUBLISHED = "offer.published"
 OFFER_UPDATED = "offer.updated"
 OFFER_CLOSED = "offer.closed"
+UNION_CREATED = "union.created"  # the union tree, for the services that decide who reaches whom
 
 
 def offer_payload(offer: Offer) -> dict:
@@ -44,3 +45,13 @@ def offer_payload(offer: Offer) -> dict:
 
 def publish_offer_event(session: Session, event_type: str, offer: Offer) -> None:
     record_event(session, outbox, event_type, offer_payload(offer))
+
+
+def union_payload(union: Union) -> dict:
+    """A union as other services keep it: its place in the tree (path: root..itself) and district."""
+    return {"union_id": union.id, "name": union.name, "district": union.district, "parent_id": union.parent_id,
+            "path": union.path_ids}
+
+
+def publish_union_event(session: Session, union: Union, event_type: str = UNION_CREATED) -> None:
+    record_event(session, outbox, event_type, union_payload(union))

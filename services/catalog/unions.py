@@ -9,6 +9,7 @@ from shared.auth import Principal
 from shared.db import new_id, to_path
 from shared.errors import NotFound, ValidationFailed
 
+from . import events
 from .models import Union
 
 
@@ -24,6 +25,7 @@ def create_union(session: Session, data: dict, union_id: str | None = None) -> U
                   path=parent_path + to_path([uid])[1:])
     session.add(union)
     session.flush()
+    events.publish_union_event(session, union)
     return union
 
 

@@ -23,6 +23,9 @@ RECORDER = "demo-interviewer"
 SMALL = {"workers": 300, "interview": 200, "online": 500}
 CAMPAIGN = {"workers": 10_500, "interview": 9_953, "online": 22_706}
 BATCH = 2000
+# Members of an enterprise union in its district belong to it (profile union_id): its staff reach them.
+ENTERPRISE_UNIONS = {("boat_crew", "wujiang"): "u-boat", ("ride_hailing_driver", "sip"): "u-didi",
+                     ("truck_driver", "xiangcheng"): "u-logistics", ("office_worker", "gusu"): "u-bank"}
 
 
 def load(config: ServiceConfig, campaign: bool = False) -> None:
@@ -56,10 +59,16 @@ def _add_profiles(session, people: list[dict]) -> None:
     if not people:
         return
     now = utcnow()
-    profiles = [Profile(**p, birth_ymd=ymd(p["birth_date"]), revision=1, created_at=now, updated_at=now)
-                for p in people]
+    profiles = [Profile(**p, birth_ymd=ymd(p["birth_date"]), revision=1, created_at=now, updated_at=now,
+                        union_id=union_of(p)) for p in people]
     session.add_all(profiles)
     session.flush()
     matches.refresh_workers(session, [p.worker_id for p in profiles])
     for profile in profiles:
         events.publish_profile_saved(session, profile)  # booking learns them as from any save
+
+
+def union_of(person: dict) -> str | None:
+    if not person["union_member"]:
+        return None
+    return ENTERPRISE_UNIONS.get((person["worker_category"], person["district"]))

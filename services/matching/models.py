@@ -1,9 +1,9 @@
-"""Matching tables: profiles, needs, the offers read model, and the match index."""
+"""Matching tables: profiles, needs, the offers and unions read models, the match index, the audit log."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
@@ -26,6 +26,8 @@ class Profile(Base):
     union_member: Mapped[bool] = mapped_column(Boolean, default=False)
     employer: Mapped[str] = mapped_column(String(200), default="")
     children_birth_years: Mapped[list] = mapped_column(JSON, default=list)
+    # The union the worker belongs to (optional): who reaches the worker (services.matching.reach).
+    union_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -44,6 +46,8 @@ class Need(Base):
     interview_point: Mapped[str | None] = mapped_column(String(200), nullable=True)
     recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when its worker asked for erasure: the text is gone, the row stays for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_matching_needs_category_status", "category", "status"),
@@ -188,6 +192,38 @@ class ImportChunk(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("matching_import_jobs.id", ondelete="CASCADE"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Union(Base):
+    """Read model of catalog's unions (union.* events): the tree that decides who reaches whom."""
+
+    __tablename__ = "matching_unions"
+
+    union_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    district: Mapped[str] = mapped_column(String(20))
+    path: Mapped[str] = mapped_column(String(500), index=True)  # "/root/.../self/"
+
+    @property
+    def path_ids(self) -> list[str]:
+        return path_ids(self.path)
+
+
+class AuditEntry(Base):
+    """Who read a worker's personal data, when, and what (never the data itself)."""
+
+    __tablename__ = "matching_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    actor_union_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    worker_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))  # profile.read, needs.list, recommendations.read, ...
+
+    __table_args__ = (Index("ix_matching_audit_worker", "worker_id", "id"),)
 
 
 outbox = outbox_table(Base.metadata, "matching")

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from shared.api import paginate
 from shared.auth import Principal
 from shared.db import new_id
-from shared.errors import Forbidden
 from shared.timeutil import utcnow
 
-from . import matches
+from . import audit, matches
 from .classify import classify
 from .models import TAKING_A_PLACE, Booking, Need, OfferCategory, Profile
 from .profiles import check_may_write
+from .reach import not_found, reach_of
 
 
 def new_need(worker_id: str, text: str, category: str | None, source: str, interview_point: str | None,
@@ -76,18 +76,30 @@ _REFRESH = (update(Need.__table__).where(Need.__table__.c.worker_id.in_(bindpara
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:
-    stmt = select(Need)
-    if principal.is_worker:
-        if args.get("worker_id", principal.sub) != principal.sub:
-            raise Forbidden("A worker sees only its own needs.")
+    """Needs of the workers the caller reaches, newest first; a worker asking for another's: 404."""
+    reach = reach_of(session, principal)
+    stmt = select(Need).where(Need.erased_at.is_(None))
+    if "worker_id" in args:
+        worker_id = args["worker_id"]
+        profile = session.get(Profile, worker_id)
+        if not reach.covers(worker_id, profile and profile.union_id, profile and profile.district):
+            raise not_found(worker_id)
+        stmt = stmt.where(Need.worker_id == worker_id)
+    elif principal.is_worker:
         stmt = stmt.where(Need.worker_id == principal.sub)
-    elif "worker_id" in args:
-        stmt = stmt.where(Need.worker_id == args["worker_id"])
+    workers = None
+    if not reach.everyone and "worker_id" not in args and not principal.is_worker:
+        workers = select(Profile.worker_id).where(reach.sql())
+    if "district" in args:
+        workers = (workers if workers is not None else select(Profile.worker_id)).where(
+            Profile.district == args["district"])
+    if workers is not None:
+        stmt = stmt.where(Need.worker_id.in_(workers))
     if "category" in args:
         stmt = stmt.where(Need.category == args["category"])
     if "status" in args:
         stmt = stmt.where(Need.status == args["status"])
-    if "district" in args:
-        stmt = stmt.where(Need.worker_id.in_(select(Profile.worker_id).where(Profile.district == args["district"])))
     stmt = stmt.order_by(Need.created_at.desc(), Need.id.desc())
-    return paginate(session, stmt, args["page"], args["per_page"])
+    page = paginate(session, stmt, args["page"], args["per_page"])
+    audit.record(session, principal, audit.NEEDS_LIST, (n.worker_id for n in page["items"]))
+    return page

@@ -1,31 +1,34 @@
-"""Worker profiles: what eligibility is decided on."""
+"""Worker profiles: what eligibility is decided on, and (union_id, district) who reaches the worker."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from shared.auth import Principal
 from shared.eligibility import ymd
-from shared.errors import Forbidden, NotFound
+from shared.errors import NotFound, ValidationFailed
 from shared.timeutil import utcnow
 
-from . import events, matches
-from .models import Profile
+from . import audit, events, matches
+from .models import Profile, Union
+from .reach import check_reaches, not_found
 
 
 def check_may_write(principal: Principal, worker_id: str) -> None:
+    """A worker writes only for itself; another worker is one it may not see (404, as everywhere)."""
     if not principal.may_act_for_worker(worker_id):
-        raise Forbidden("A worker may only change its own profile and needs.")
-
-
-def check_may_read(principal: Principal, worker_id: str) -> None:
-    if not principal.may_act_for_worker(worker_id):
-        raise NotFound(f"No worker {worker_id!r} that you may see.")
+        raise not_found(worker_id)
 
 
 def put_profile(session: Session, principal: Principal, worker_id: str, data: dict) -> tuple[Profile, bool]:
-    """Create or replace; returns (profile, created)."""
+    """Create or replace; returns (profile, created). Staff create any worker's first profile
+    (interviews happen anywhere) but change only the profiles of workers they reach."""
     check_may_write(principal, worker_id)
     profile = session.get(Profile, worker_id, with_for_update=True)
+    if profile is not None and principal.is_staff:
+        check_reaches(session, principal, worker_id)
+    union_id = data.get("union_id")
+    if union_id is not None and session.get(Union, union_id) is None:
+        raise ValidationFailed({"union_id": ["No union has this id."]})
     created = profile is None
     now = utcnow()
     if created:
@@ -38,6 +41,7 @@ def put_profile(session: Session, principal: Principal, worker_id: str, data: di
     profile.union_member = data["union_member"]
     profile.employer = data["employer"].strip()
     profile.children_birth_years = sorted(data["children_birth_years"])
+    profile.union_id = union_id
     profile.revision += 1
     profile.updated_at = now
     session.flush()
@@ -47,8 +51,8 @@ def put_profile(session: Session, principal: Principal, worker_id: str, data: di
 
 
 def get_profile(session: Session, principal: Principal, worker_id: str) -> Profile:
-    check_may_read(principal, worker_id)
-    profile = session.get(Profile, worker_id)
+    profile = check_reaches(session, principal, worker_id)
     if profile is None:
         raise NotFound(f"Worker {worker_id!r} has no profile yet.")
+    audit.record(session, principal, audit.PROFILE_READ, [worker_id])
     return profile

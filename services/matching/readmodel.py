@@ -1,4 +1,4 @@
-"""Offers as matching sees them, kept from catalog's offer.* events."""
+"""Offers and unions as matching sees them, kept from catalog's offer.* and union.* events."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -10,7 +10,7 @@ from shared.timeutil import parse_iso, utcnow
 from shared.vocab import expand_worker_categories
 
 from . import matches
-from .models import Offer, OfferCategory, OfferSession
+from .models import Offer, OfferCategory, OfferSession, Union
 
 
 def _csv(values) -> str:
@@ -57,3 +57,16 @@ def apply_offer_event(session: Session, env: Envelope) -> None:
     session.flush()
     if match_inputs_before != (offer.categories, offer.eligibility, offer.status):
         matches.refresh_offer(session, offer.offer_id)
+
+
+def apply_union_event(session: Session, env: Envelope) -> None:
+    """union.created / union.saved: the tree reach is decided on. Unions never move, so the last word wins."""
+    data = env.data
+    union = session.get(Union, data["union_id"])
+    if union is None:
+        union = Union(union_id=data["union_id"])
+        session.add(union)
+    union.parent_id = data.get("parent_id")
+    union.district = data["district"]
+    union.path = to_path(data["path"])
+    session.flush()

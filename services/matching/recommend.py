@@ -15,13 +15,15 @@ from rank_bm25 import BM25Okapi
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.errors import NotFound
 from shared.text import tokens
 from shared.timeutil import to_local, utcnow
 from shared.vocab import DISTRICTS, NEED_CATEGORIES
 
+from . import audit
 from .matches import age_ok
 from .models import Booking, Match, Need, Offer, OfferCategory, OfferSession, Profile
-from .profiles import check_may_read
+from .reach import check_reaches
 
 CATEGORY_LABELS = {
     "health_checkup": "体检", "rest_recuperation": "疗休养", "skills_learning": "学习技能", "housing": "住房",
@@ -70,10 +72,16 @@ corpus = _Corpus()
 
 
 def recommend(session: Session, principal, worker_id: str, limit: int = 20) -> list[dict]:
-    check_may_read(principal, worker_id)
-    profile = session.get(Profile, worker_id)
+    """404 for a worker the caller does not reach, or with no profile (as its profile is)."""
+    profile = check_reaches(session, principal, worker_id)
     if profile is None:
-        return []
+        raise NotFound(f"Worker {worker_id!r} has no profile yet.")
+    audit.record(session, principal, audit.RECOMMENDATIONS_READ, [worker_id])
+    return recommendations_for(session, profile, limit)
+
+
+def recommendations_for(session: Session, profile: Profile, limit: int = 20) -> list[dict]:
+    worker_id = profile.worker_id
     needs = session.scalars(select(Need).where(Need.worker_id == worker_id, Need.status == "open")).all()
     if not needs:
         return []

@@ -20,6 +20,7 @@ class ProfileSchema(Schema):
     union_member = Bool(load_default=False)
     employer = Text(200, optional=True, load_default="")
     children_birth_years = fields.List(Int(), load_default=list, validate=validate.Length(max=10))
+    union_id = Id(load_default=None, allow_none=True)
     created_at = LocalDateTime(dump_only=True)
     updated_at = LocalDateTime(dump_only=True)
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from shared.auth import Principal
 from shared.timeutil import utcnow
 
+from . import audit
 from .matches import age_ok
+from .reach import reach_of
 from .models import Match, Need, Offer, OfferCategory, OfferSession, Profile
 
 SAMPLES = 3
@@ -40,9 +43,13 @@ def _served(now, with_a_place: bool):
     return exists(query)
 
 
-def unmet_needs(session: Session, args: dict) -> dict:
+def unmet_needs(session: Session, principal: Principal, args: dict) -> dict:
+    """Counts and sample texts over the workers the caller reaches only (reach.py)."""
     now = utcnow()
-    conditions = [Need.status == "open", ~_served(now, with_a_place=True)]
+    conditions = [Need.status == "open", Need.erased_at.is_(None), ~_served(now, with_a_place=True)]
+    reach = reach_of(session, principal)
+    if not reach.everyone:
+        conditions.append(reach.sql())
     if "category" in args:
         conditions.append(Need.category == args["category"])
     if "district" in args:
@@ -66,7 +73,8 @@ def unmet_needs(session: Session, args: dict) -> dict:
     total = len(groups)
     page, per_page = args["page"], args["per_page"]
     groups = groups[(page - 1) * per_page: page * per_page]
-    samples = _samples(session, base, {(g["category"], g["district"]) for g in groups})
+    samples, authors = _samples(session, base, {(g["category"], g["district"]) for g in groups})
+    audit.record(session, principal, audit.UNMET_SAMPLES, authors)
     live_categories = set(session.scalars(
         select(OfferCategory.category).join(Offer, Offer.offer_id == OfferCategory.offer_id).where(_live(now))
         .distinct()).all())
@@ -83,16 +91,19 @@ def unmet_needs(session: Session, args: dict) -> dict:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
-def _samples(session: Session, base, wanted: set) -> dict:
+def _samples(session: Session, base, wanted: set) -> tuple[dict, set]:
+    """The newest texts of each wanted group, and whose words they are (for the audit log)."""
     if not wanted:
-        return {}
+        return {}, set()
     rank = func.row_number().over(partition_by=(Need.category, Profile.district),
                                   order_by=(Need.created_at.desc(), Need.id)).label("rank")
-    ranked = base.with_only_columns(Need.category, Profile.district, Need.text, rank).subquery()
-    rows = session.execute(select(ranked.c.category, ranked.c.district, ranked.c.text)
+    ranked = base.with_only_columns(Need.category, Profile.district, Need.text, Need.worker_id, rank).subquery()
+    rows = session.execute(select(ranked.c.category, ranked.c.district, ranked.c.text, ranked.c.worker_id)
                            .where(ranked.c.rank <= SAMPLES)).all()
     out: dict = {}
-    for category, district, text in rows:
+    authors: set = set()
+    for category, district, text, worker_id in rows:
         if (category, district) in wanted:
             out.setdefault((category, district), []).append(text)
-    return out
+            authors.add(worker_id)
+    return out, authors

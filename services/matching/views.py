@@ -1,15 +1,18 @@
 """Matching HTTP endpoints: profiles, needs, classification (the import: views_imports.py)."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
+from shared.app import redis_for
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 
-from . import needs, profiles
+from . import needs, privacy, profiles
 from .classify import classify
 from .schemas import ClassifyInSchema, ClassifyOutSchema, NeedCreateSchema, NeedQuery, NeedSchema, ProfileSchema
+from .schemas_privacy import ExportSchema
 
 blp = Blueprint("matching", __name__, url_prefix="/matching",
                 description="Workers' profiles and needs, classified and matched to offers.")
@@ -31,6 +34,22 @@ class WorkerProfile(MethodView):
     def get(self, worker_id):
         """Read a worker's profile (the worker itself, staff, admin)."""
         return profiles.get_profile(request_session(), current_principal(), worker_id)
+
+    @authenticated()
+    @blp.response(204)
+    def delete(self, worker_id):
+        """Erase the worker's personal data (the worker itself, admin); counts are kept, anonymised."""
+        privacy.erase(request_session(), current_principal(), worker_id, redis=redis_for(current_app),
+                      stream_prefix=current_app.config["UNIONHUB"].stream_prefix)
+
+
+@blp.route("/workers/<worker_id>/export")
+class WorkerExport(MethodView):
+    @authenticated()
+    @blp.response(200, ExportSchema)
+    def get(self, worker_id):
+        """Everything matching holds about the worker (the worker itself, admin)."""
+        return privacy.export(request_session(), current_principal(), worker_id)
 
 
 @blp.route("/needs")

@@ -7,9 +7,10 @@ from shared.api import Blueprint, page_of
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 
-from . import demand, recommend, unmet
+from . import audit, demand, recommend, unmet
 from .schemas import (DemandQuery, DemandSchema, RecommendationQuery, RecommendationsSchema, UnmetGroupSchema,
                       UnmetQuery)
+from .schemas_privacy import AuditEntrySchema, AuditQuery
 
 blp = Blueprint("matching-reports", __name__, url_prefix="/matching",
                 description="Recommendations for workers; demand and unmet needs for staff.")
@@ -52,4 +53,14 @@ class UnmetNeeds(MethodView):
     @blp.response(200, page_of(UnmetGroupSchema))
     def get(self, args):
         """Open needs no live offer serves for that worker, by category and district, largest first."""
-        return unmet.unmet_needs(request_session(), args)
+        return unmet.unmet_needs(request_session(), current_principal(), args)
+
+
+@blp.route("/audit")
+class Audit(MethodView):
+    @authenticated("admin")
+    @blp.arguments(AuditQuery, location="query")
+    @blp.response(200, page_of(AuditEntrySchema))
+    def get(self, args):
+        """Staff and admin reads of workers' personal data, newest first (admin; ?worker_id=, ?actor=)."""
+        return audit.list_entries(request_session(), args)

@@ -23,8 +23,9 @@ def test_staff_record_needs_at_an_interview_point(client, token):
 
 
 def test_a_worker_cannot_record_for_another(client, token):
+    # Another worker is one it may not see: 404, as for reading (API.md: one rule).
     assert_problem(client.post("/matching/needs", {"worker_id": "w-2", "text": "体检"}, token=token("worker", "w-1")),
-                   403)
+                   404, "not-found")
 
 
 @pytest.mark.parametrize("body, field", [
@@ -56,6 +57,6 @@ def test_listing_filters_and_worker_scope(client, token, admin):
     assert client.get("/matching/needs?status=fulfilled", token=admin).get_json()["total"] == 0
     mine = client.get("/matching/needs", token=token("worker", "w-1")).get_json()
     assert mine["total"] == 2 and {n["worker_id"] for n in mine["items"]} == {"w-1"}
-    assert_problem(client.get("/matching/needs?worker_id=w-2", token=token("worker", "w-1")), 403)
+    assert_problem(client.get("/matching/needs?worker_id=w-2", token=token("worker", "w-1")), 404, "not-found")
     assert_problem(client.get("/matching/needs"), 401)
     assert_problem(client.get("/matching/needs?status=done", token=admin), 422)

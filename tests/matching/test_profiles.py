@@ -27,7 +27,7 @@ def test_a_worker_never_reaches_another_workers_profile(client, token):
     client.put("/matching/workers/w-1", profile_body(), token=token("worker", "w-1"))
     other = token("worker", "w-9")
     assert_problem(client.get("/matching/workers/w-1", token=other), 404)
-    assert_problem(client.put("/matching/workers/w-1", profile_body(), token=other), 403)
+    assert_problem(client.put("/matching/workers/w-1", profile_body(), token=other), 404, "not-found")
     assert client.get("/matching/workers/w-1", token=token("worker", "w-1")).get_json()["district"] == "sip"
 
 

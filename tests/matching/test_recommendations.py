@@ -24,15 +24,17 @@ def test_nothing_for_the_ineligible_or_for_closed_offers(client, admin, token, p
     assert recs(client, admin, "w2") == []   # too old for A
     assert recs(client, admin, "w4") == []   # not new employment
     assert recs(client, admin, "w5") == []   # the rest trip is closed
-    assert recs(client, admin, "w7") == []   # no profile
+    assert_problem(client.get("/matching/workers/w7/recommendations", token=admin), 404)  # no profile: as its profile
+    assert_problem(client.get("/matching/workers/nobody/recommendations", token=admin), 404)
     assert [i["title"] for i in recs(client, admin, "w3")] == ["网约车司机免费体检"]
 
 
 def test_a_worker_never_reads_another_workers_recommendations(client, admin, token, pump):
-    population.build(client, admin, pump)
+    pop = population.build(client, admin, pump)
     assert_problem(client.get("/matching/workers/w1/recommendations", token=token("worker", "w2")), 404)
     assert_problem(client.get("/matching/workers/w1/recommendations"), 401)
-    assert recs(client, token("staff", union="u-any"), "w1")
+    assert recs(client, token("staff", union=pop["tree"]["sip"]["id"]), "w1")  # w1 lives in sip
+    assert_problem(client.get("/matching/workers/w1/recommendations", token=token("staff", union="u-any")), 404)
     assert_problem(client.get("/matching/workers/w1/recommendations?limit=0", token=admin), 422)
 
 
