@@ -46,8 +46,15 @@ def cmd_serve(args) -> None:
         log.info("REDIS_URL is not set: using the in-process Redis stand-in (fakeredis)")
     migrate(settings)
     from .gateway import PrefixDispatcher
+    from .web.config import load_web_config
+    from .web.wsgi import mount
 
     apps = {name: registry.create_app(name, settings.service(name)) for name in SERVICES}
+    dispatcher = PrefixDispatcher(apps)
+    try:
+        mount(dispatcher, load_web_config(settings.jwt_secret))
+    except ConfigError as exc:
+        sys.exit(f"configuration error: {exc}")
     stop = threading.Event()
     from shared.runner import start_threads
 
@@ -59,9 +66,9 @@ def cmd_serve(args) -> None:
         demo.load(settings)
     import waitress
 
-    log.info("serving catalog, matching and booking on http://%s:%d (docs: /catalog/docs)", args.host, settings.port)
+    log.info("serving the pages and the services on http://%s:%d (API docs: /catalog/docs)", args.host, settings.port)
     try:
-        waitress.serve(PrefixDispatcher(apps), host=args.host, port=settings.port, threads=args.threads,
+        waitress.serve(dispatcher, host=args.host, port=settings.port, threads=args.threads,
                        ident="unionhub", channel_timeout=60, connection_limit=2000, backlog=2048)
     finally:
         stop.set()

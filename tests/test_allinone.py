@@ -62,8 +62,12 @@ def test_serves_all_three_services_with_the_demo_once(serve):
     for svc in ("catalog", "matching", "booking"):
         assert get(f"{base}/{svc}/healthz") == (200, {"status": "ok"})
         assert get(f"{base}/{svc}/readyz")[0] == 200
-    status, body = get(f"{base}/nowhere")
+    status, body = get(f"{base}/catalog/nowhere")
     assert status == 404 and body["type"] == "not-found"
+    assert set(get(f"{base}/api")[1]["services"]) >= {"catalog", "matching", "booking"}
+    assert get(f"{base}/healthz") == (200, {"status": "ok"}) and get(f"{base}/readyz")[0] == 200
+    with urllib.request.urlopen(f"{base}/signin", timeout=5) as resp:  # the pages take every other path
+        assert resp.status == 200 and '<html lang="zh-CN">' in resp.read().decode()
     status, offers = get(f"{base}/catalog/offers?per_page=100")
     assert status == 200 and offers["total"] >= 12
     assert {o["kind"] for o in offers["items"]} == {"health_checkup", "rest_trip", "night_class",
