@@ -5,6 +5,7 @@
     python -m services.cli demo
     python -m services.cli migrate [catalog matching booking]
     python -m services.cli worker booking
+    python -m services.cli user add --role staff --union u-sip --username li --display-name 李明
 """
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def cmd_serve(args) -> None:
         demo.load(settings)
     import waitress
 
-    log.info("serving the pages and the services on http://%s:%d (API docs: /catalog/docs)", args.host, settings.port)
+    log.info("serving the pages and %s on http://%s:%d (API docs: /catalog/docs)", ", ".join(SERVICES), args.host,
+             settings.port)
     try:
         waitress.serve(dispatcher, host=args.host, port=settings.port, threads=args.threads,
                        ident="unionhub", channel_timeout=60, connection_limit=2000, backlog=2048)
@@ -109,6 +111,45 @@ def run_worker(name: str) -> None:
     run_until_signalled(runners)
 
 
+def cmd_user_add(args) -> None:
+    """Create a staff or admin account in the accounts database (the password is prompted for, or read from stdin)."""
+    import getpass
+
+    import marshmallow
+
+    from shared.db import Database
+    from shared.errors import DomainError, flatten_errors
+    from shared.timeutil import utcnow
+
+    from .accounts import users as account_users
+    from .accounts.passwords import Hasher
+    from .accounts.schemas import UserCreateSchema
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            sys.exit("user add: the two passwords differ")
+    try:  # the same checks as POST /accounts/users
+        data = UserCreateSchema().load({"username": args.username, "password": password, "role": args.role,
+                                        "union_id": args.union, "display_name": args.display_name or args.username})
+    except marshmallow.ValidationError as exc:
+        sys.exit("user add: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten_errors(exc.messages).items()))
+    migrate(settings, ["accounts"])
+    db = Database(settings.database_urls["accounts"])
+    try:
+        with db.transaction() as session:
+            user = account_users.create_user(session, Hasher(), data, utcnow())
+    except DomainError as exc:
+        sys.exit(f"user add: {exc.detail} {exc.errors or ''}".strip())
+    finally:
+        db.dispose()
+    print(user.id)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,6 +171,15 @@ def main(argv=None) -> None:
     p = sub.add_parser("worker", help="a service's relay and consumers (production)")
     p.add_argument("service", choices=SERVICES)
     p.set_defaults(func=lambda a: run_worker(a.service))
+    p = sub.add_parser("user", help="staff and admin accounts (accounts service)")
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    p = user_sub.add_parser("add", help="create a staff or admin account")
+    p.add_argument("--role", required=True, choices=("staff", "admin"))
+    p.add_argument("--union", help="the staff member's union id (required for staff)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--display-name", help="the name shown (default: the username)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_user_add)
     args = parser.parse_args(argv)
     args.func(args)
 
