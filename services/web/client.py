@@ -38,13 +38,13 @@ class Api:
         self._http = httpx.Client(base_url=base_url or IN_PROCESS_BASE, transport=transport, timeout=timeout)
 
     def request(self, method: str, path: str, *, token: str | None = None, json: dict | None = None,
-                params: dict | None = None, headers: dict | None = None):
+                params: dict | None = None, headers: dict | None = None, content: bytes | None = None):
         headers = dict(headers or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
         params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
-            resp = self._http.request(method, path, json=json, params=params, headers=headers)
+            resp = self._http.request(method, path, json=json, params=params, headers=headers, content=content)
         except httpx.HTTPError as exc:
             log.error("API %s %s unreachable: %s", method, path.split("?")[0], type(exc).__name__)
             raise ApiUnavailable(str(exc)) from None
@@ -74,14 +74,15 @@ def _error(resp: httpx.Response) -> ApiError:
 
 
 def call(method: str, path: str, *, json: dict | None = None, params: dict | None = None,
-         token: str | None = None, anonymous: bool = False, headers: dict | None = None):
+         token: str | None = None, anonymous: bool = False, headers: dict | None = None,
+         content: bytes | None = None):
     """Call the API as the signed-in person (or anonymously), from inside a web request."""
     from .auth import current_token
 
     api: Api = current_app.extensions["web.api"]
     extra = {"X-Request-Id": g.get("request_id") or uuid.uuid4().hex[:16],
              "X-Forwarded-For": request.remote_addr or "", **(headers or {})}
-    return api.request(method, path, json=json, params=params, headers=extra,
+    return api.request(method, path, json=json, params=params, headers=extra, content=content,
                        token=None if anonymous else (token or current_token()))
 
 
@@ -95,3 +96,7 @@ def post(path: str, json: dict | None = None, **kw):
 
 def put(path: str, json: dict | None = None, **kw):
     return call("PUT", path, json=json, **kw)
+
+
+def patch(path: str, json: dict | None = None, **kw):
+    return call("PATCH", path, json=json if json is not None else {}, **kw)
