@@ -123,6 +123,9 @@ def _wording(field: str, text: str) -> str:
     match = re.search(r"greater than or equal to (\d+) and less than or equal to (\d+)", text)
     if match:
         return _("请填写 %(lo)s 到 %(hi)s 之间的数字。", lo=match.group(1), hi=match.group(2))
+    match = re.search(r"Length must be between 1 and (\d+)", text)
+    if match:
+        return _("请填写，最多 %(n)s 个字。", n=match.group(1))
     match = re.search(r"Length must be between (\d+) and (\d+)|Longer than maximum length (\d+)", text)
     if match:
         return _("不能超过 %(n)s 个字。", n=match.group(2) or match.group(3))
@@ -133,7 +136,7 @@ def _wording(field: str, text: str) -> str:
     return _("这一项填写得不对。")
 
 
-def field_errors(api_errors: dict, session_prefix: str = "") -> dict[str, str]:
+def field_errors(api_errors: dict, session_prefix: str = "", form=None) -> dict[str, str]:
     """The API's `errors` ({"eligibility": {"max_age": [...]}}, "sessions.0.ends_at": [...]) at the form's fields."""
     out: dict[str, str] = {}
     for path, text in _flatten(api_errors or {}):
@@ -143,6 +146,9 @@ def field_errors(api_errors: dict, session_prefix: str = "") -> dict[str, str]:
             name = session_prefix + (leaf if leaf in ("starts_at", "ends_at", "capacity") else "starts_at")
         else:
             name = FIELD_OF.get(path) or FIELD_OF.get(".".join(parts[:2])) or parts[0]
+        blank = form is not None and not (form.get(name) or "").strip()
+        if blank and "Length must be between 1 and" in text:
+            text = "Missing data for required field."
         out.setdefault(name, _wording(name, text))
     return out
 

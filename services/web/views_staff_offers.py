@@ -54,7 +54,7 @@ def offer_new():
         if exc.status not in (403, 409, 422):
             raise
         return _form("staff/offer_form.html", 422, values=form_values(form=request.form), offer=None,
-                     fields=field_errors(exc.errors), error=_offer_message(exc))
+                     fields=field_errors(exc.errors, form=request.form), error=_offer_message(exc))
     flash(_("草稿已保存。添加场次后就可以发布。"), "success")
     return redirect(url_for("staff.offer", offer_id=offer["id"]))
 
@@ -88,7 +88,7 @@ def offer_edit(offer_id: str):
             raise
         error = _("活动已发布，只能修改标题、介绍和地址。") if exc.status == 409 else message_for(exc)
         return _form("staff/offer_form.html", 422, values=form_values(form=request.form), offer=item,
-                     fields=field_errors(exc.errors), error=error)
+                     fields=field_errors(exc.errors, form=request.form), error=error)
     flash(_("已保存。"), "success")
     return redirect(url_for("staff.offer", offer_id=offer_id))
 
