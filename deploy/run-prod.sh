@@ -2,7 +2,8 @@
 # The production topology without Docker: each service under gunicorn on its own
 # port, each service's event worker as its own process (honcho runs them all),
 # against this machine's PostgreSQL and Redis. Ports: catalog 8001, matching 8002,
-# booking 8003, accounts 8004 (no event worker); with nginx installed, a gateway on $PORT (8000) routes by prefix.
+# booking 8003, accounts 8004 (no event worker), the pages 8005; with nginx installed, a gateway on $PORT
+# (8000) routes by prefix (the pages at /).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -28,11 +29,13 @@ procfile=$(mktemp)
 cp deploy/Procfile "$procfile"
 if command -v nginx >/dev/null 2>&1; then
   mkdir -p var/nginx
-  sed "s/listen 8000/listen $PORT/; s/catalog:8001/127.0.0.1:8001/; s/matching:8002/127.0.0.1:8002/; s/booking:8003/127.0.0.1:8003/; s/accounts:8004/127.0.0.1:8004/" \
+  sed "s/listen 8000/listen $PORT/; s/catalog:8001/127.0.0.1:8001/; s/matching:8002/127.0.0.1:8002/; s/booking:8003/127.0.0.1:8003/; s/accounts:8004/127.0.0.1:8004/; s/web:8005/127.0.0.1:8005/" \
     deploy/nginx.conf > var/nginx/nginx.conf
   echo "gateway: nginx -p $PWD/var/nginx -c $PWD/var/nginx/nginx.conf -g 'daemon off; pid $PWD/var/nginx/nginx.pid;'" >> "$procfile"
-  echo "gateway on http://127.0.0.1:$PORT"
+  echo "gateway on http://127.0.0.1:$PORT (pages at /)"
+  export WEB_API_URL=${WEB_API_URL:-http://127.0.0.1:$PORT}
 else
-  echo "nginx not installed: no gateway. Services: catalog :8001, matching :8002, booking :8003, accounts :8004"
+  echo "nginx not installed: no gateway. Pages on http://127.0.0.1:8005; services: catalog :8001, matching :8002, booking :8003, accounts :8004"
+  export WEB_API_URL=${WEB_API_URL:-catalog=http://127.0.0.1:8001,matching=http://127.0.0.1:8002,booking=http://127.0.0.1:8003,accounts=http://127.0.0.1:8004}
 fi
 exec honcho start -f "$procfile" -d "$PWD"

@@ -56,10 +56,10 @@ def serve(tmp_path):
     stop()
 
 
-def test_serves_all_three_services_with_the_demo_once(serve):
+def test_serves_every_service_with_the_demo_once(serve):
     start, stop = serve
     base = start()
-    for svc in ("catalog", "matching", "booking"):
+    for svc in ("catalog", "matching", "booking", "accounts"):
         assert get(f"{base}/{svc}/healthz") == (200, {"status": "ok"})
         assert get(f"{base}/{svc}/readyz")[0] == 200
     status, body = get(f"{base}/catalog/nowhere")
@@ -72,6 +72,9 @@ def test_serves_all_three_services_with_the_demo_once(serve):
     assert status == 200 and offers["total"] >= 12
     assert {o["kind"] for o in offers["items"]} == {"health_checkup", "rest_trip", "night_class",
                                                     "talent_apartment", "after_school_class"}
+    status, demo = get(f"{base}/accounts/demo")
+    assert status == 200 and len(demo["items"]) >= 9
     stop()
     base = start()  # the same data dir: the demo loads again and adds nothing
     assert get(f"{base}/catalog/offers?per_page=100")[1]["total"] == offers["total"]
+    assert get(f"{base}/accounts/demo")[1] == demo

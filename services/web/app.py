@@ -50,7 +50,8 @@ def create_app(config: WebConfig, transport: httpx.BaseTransport | None = None) 
     app.session_interface = _SessionInterface()
     if config.api_url:  # production: behind the gateway, which sets X-Forwarded-For/-Proto
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
-    app.extensions["web.api"] = Api(config.api_url, transport=transport, timeout=config.api_timeout)
+    app.extensions["web.api"] = Api(config.api_url, transport=transport, timeout=config.api_timeout,
+                                     by_prefix=config.api_urls)
     Babel(app, locale_selector=_locale)
     CSRFProtect(app)
     _register_template_helpers(app)

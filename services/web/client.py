@@ -34,8 +34,15 @@ class ApiUnavailable(Exception):
 
 
 class Api:
-    def __init__(self, base_url: str | None, transport: httpx.BaseTransport | None = None, timeout: float = 10.0):
-        self._http = httpx.Client(base_url=base_url or IN_PROCESS_BASE, transport=transport, timeout=timeout)
+    def __init__(self, base_url: str | None, transport: httpx.BaseTransport | None = None, timeout: float = 10.0,
+                 by_prefix: dict | None = None):
+        self._base = base_url or IN_PROCESS_BASE
+        self._by_prefix = by_prefix or {}  # no gateway: each service at its own address
+        self._http = httpx.Client(transport=transport, timeout=timeout)
+
+    def url(self, path: str) -> str:
+        prefix = path.lstrip("/").split("/", 1)[0]
+        return self._by_prefix.get(prefix, self._base) + path
 
     def request(self, method: str, path: str, *, token: str | None = None, json: dict | None = None,
                 params: dict | None = None, headers: dict | None = None, content: bytes | None = None):
@@ -44,7 +51,8 @@ class Api:
             headers["Authorization"] = f"Bearer {token}"
         params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
-            resp = self._http.request(method, path, json=json, params=params, headers=headers, content=content)
+            resp = self._http.request(method, self.url(path), json=json, params=params, headers=headers,
+                                      content=content)
         except httpx.HTTPError as exc:
             log.error("API %s %s unreachable: %s", method, path.split("?")[0], type(exc).__name__)
             raise ApiUnavailable(str(exc)) from None
