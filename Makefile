@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PG_TEST_URL    ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run run-prod test test-sqlite test-pg bench lint clean
+.PHONY: install run run-prod test test-sqlite test-pg bench lint clean translations screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ test-pg: install
 bench: install
 	$(PY) bench/matching.py
 	$(PY) bench/rush.py
+
+## The web pages' catalogue: extract the strings, merge them into the .po, compile the .mo (committed).
+translations: install
+	@mkdir -p var
+	$(VENV)/bin/pybabel extract -F services/web/babel.cfg -k _l -o var/web.pot services/web
+	$(VENV)/bin/pybabel update -i var/web.pot -d services/web/translations -D messages --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d services/web/translations -D messages
+
+## Every page at 390x844 and 1366x768 under docs/screenshots/ (Debian's chromium; demo data in a temp dir).
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 lint: install
 	$(PY) -m compileall -q shared services tests bench

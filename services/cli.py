@@ -7,6 +7,7 @@
     python -m services.cli worker booking
     python -m services.cli events check [--since 2h] [--grace 60] [--json]
     python -m services.cli events replay --since 2h [--service booking]
+    python -m services.cli user add --role staff --union u-sip --username li --display-name 李明
 """
 from __future__ import annotations
 
@@ -70,8 +71,15 @@ def cmd_serve(args) -> None:
         log.info("REDIS_URL is not set: using the in-process Redis stand-in (fakeredis)")
     migrate(settings)
     from .gateway import PrefixDispatcher
+    from .web.config import load_web_config
+    from .web.wsgi import mount
 
     apps = {name: registry.create_app(name, settings.service(name)) for name in SERVICES}
+    dispatcher = PrefixDispatcher(apps)
+    try:
+        mount(dispatcher, load_web_config(settings.jwt_secret))
+    except ConfigError as exc:
+        sys.exit(f"configuration error: {exc}")
     stop = threading.Event()
     from shared.runner import start_threads
 
@@ -83,9 +91,10 @@ def cmd_serve(args) -> None:
         demo.load(settings)
     import waitress
 
-    log.info("serving catalog, matching and booking on http://%s:%d (docs: /catalog/docs)", args.host, settings.port)
+    log.info("serving the pages and %s on http://%s:%d (API docs: /catalog/docs)", ", ".join(SERVICES), args.host,
+             settings.port)
     try:
-        waitress.serve(PrefixDispatcher(apps), sockets=[sock], threads=args.threads,
+        waitress.serve(dispatcher, sockets=[sock], threads=args.threads,
                        ident="unionhub", channel_timeout=60, connection_limit=2000, backlog=2048)
     finally:
         stop.set()
@@ -147,6 +156,45 @@ def cmd_events(args) -> None:
     print(", ".join(f"{svc}: {n} event(s) sent again" for svc, n in sent.items()))
 
 
+def cmd_user_add(args) -> None:
+    """Create a staff or admin account in the accounts database (the password is prompted for, or read from stdin)."""
+    import getpass
+
+    import marshmallow
+
+    from shared.db import Database
+    from shared.errors import DomainError, flatten_errors
+    from shared.timeutil import utcnow
+
+    from .accounts import users as account_users
+    from .accounts.passwords import Hasher
+    from .accounts.schemas import UserCreateSchema
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            sys.exit("user add: the two passwords differ")
+    try:  # the same checks as POST /accounts/users
+        data = UserCreateSchema().load({"username": args.username, "password": password, "role": args.role,
+                                        "union_id": args.union, "display_name": args.display_name or args.username})
+    except marshmallow.ValidationError as exc:
+        sys.exit("user add: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten_errors(exc.messages).items()))
+    migrate(settings, ["accounts"])
+    db = Database(settings.database_urls["accounts"])
+    try:
+        with db.transaction() as session:
+            user = account_users.create_user(session, Hasher(), data, utcnow())
+    except DomainError as exc:
+        sys.exit(f"user add: {exc.detail} {exc.errors or ''}".strip())
+    finally:
+        db.dispose()
+    print(user.id)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -180,6 +228,15 @@ def main(argv=None) -> None:
     p.add_argument("--until", help="ISO time with offset, or an age")
     p.add_argument("--service", action="append", choices=SERVICES, help="the publishing service (default: all)")
     p.set_defaults(func=cmd_events)
+    p = sub.add_parser("user", help="staff and admin accounts (accounts service)")
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    p = user_sub.add_parser("add", help="create a staff or admin account")
+    p.add_argument("--role", required=True, choices=("staff", "admin"))
+    p.add_argument("--union", help="the staff member's union id (required for staff)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--display-name", help="the name shown (default: the username)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_user_add)
     args = parser.parse_args(argv)
     args.func(args)
 

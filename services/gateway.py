@@ -9,10 +9,13 @@ class PrefixDispatcher:
 
     The path is passed on unchanged: every app owns its full prefix, so the
     same app works behind this dispatcher and behind the nginx gateway.
+    `/api` lists the services; every other path goes to `default` (the web
+    pages) when one is given.
     """
 
-    def __init__(self, apps: dict):
+    def __init__(self, apps: dict, default=None):
         self.apps = apps
+        self.default = default
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
@@ -20,10 +23,12 @@ class PrefixDispatcher:
         app = self.apps.get(first)
         if app is not None:
             return app(environ, start_response)
-        if path == "/":
+        if path == "/api" or (path == "/" and self.default is None):
             body = {"services": {name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json",
                                         "health": f"/{name}/healthz"} for name in self.apps}}
             return _json(start_response, "200 OK", body, "application/json")
+        if self.default is not None:
+            return self.default(environ, start_response)
         body = {"type": "not-found", "title": "Not found", "status": 404,
                 "detail": f"No service answers at {path}; paths start with "
                           + ", ".join(f"/{n}" for n in self.apps) + "."}

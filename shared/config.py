@@ -5,8 +5,10 @@ entry points turn it into a clean exit. Nothing here opens a connection.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("catalog", "matching", "booking")
+SERVICES = ("catalog", "matching", "booking", "accounts")
 DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
@@ -41,6 +43,17 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True)
+class SmsSettings:
+    """The SMS gateway the accounts service sends sign-in codes through (production)."""
+
+    url: str
+    api_key: str
+    sign_name: str
+    template_id: str
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole process's settings (all-in-one server, workers, CLI)."""
 
@@ -55,8 +68,11 @@ class Settings:
     stream_prefix: str
     log_level: str
     log_format: str = "plain"  # or "json": one JSON object per line, with the request id
+    sms: SmsSettings | None = None  # None: sign-in codes go to the log (development, demo)
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For the accounts service believes
 
     def service(self, name: str) -> ServiceConfig:
+        extra = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
         return ServiceConfig(
             name=name,
             database_url=self.database_urls[name],
@@ -64,6 +80,7 @@ class Settings:
             jwt_secret=self.jwt_secret,
             stream_prefix=self.stream_prefix,
             log_level=self.log_level,
+            extra=extra,
         )
 
 
@@ -107,6 +124,30 @@ def _redis_url(raw: str | None) -> str | None:
     return raw
 
 
+def _sms(env: dict[str, str]) -> SmsSettings | None:
+    url = (env.get("SMS_GATEWAY_URL") or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"SMS_GATEWAY_URL must be an http:// or https:// URL (got {url!r})")
+    values = {}
+    for var in ("SMS_API_KEY", "SMS_SIGN_NAME", "SMS_TEMPLATE_ID"):
+        values[var] = (env.get(var) or "").strip()
+        if not values[var]:
+            raise ConfigError(f"{var} must be set when SMS_GATEWAY_URL is")
+    return SmsSettings(url=url, api_key=values["SMS_API_KEY"], sign_name=values["SMS_SIGN_NAME"],
+                       template_id=values["SMS_TEMPLATE_ID"])
+
+
+def _trusted_proxies(raw: str | None) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in (raw if raw is not None else "127.0.0.1,::1").split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"TRUSTED_PROXIES must be addresses or networks separated by commas (got {raw!r})") from None
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     data_dir = Path(env.get("DATA_DIR") or "./var").resolve()
@@ -136,6 +177,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         stream_prefix=env.get("EVENTS_STREAM_PREFIX") or "unionhub",
         log_level=log_level,
         log_format=log_format,
+        sms=_sms(env),
+        trusted_proxies=_trusted_proxies(env.get("TRUSTED_PROXIES")),
     )
 
 

@@ -56,18 +56,25 @@ def serve(tmp_path):
     stop()
 
 
-def test_serves_all_three_services_with_the_demo_once(serve):
+def test_serves_every_service_with_the_demo_once(serve):
     start, stop = serve
     base = start()
-    for svc in ("catalog", "matching", "booking"):
+    for svc in ("catalog", "matching", "booking", "accounts"):
         assert get(f"{base}/{svc}/healthz") == (200, {"status": "ok"})
         assert get(f"{base}/{svc}/readyz")[0] == 200
-    status, body = get(f"{base}/nowhere")
+    status, body = get(f"{base}/catalog/nowhere")
     assert status == 404 and body["type"] == "not-found"
+    assert set(get(f"{base}/api")[1]["services"]) >= {"catalog", "matching", "booking"}
+    assert get(f"{base}/healthz") == (200, {"status": "ok"}) and get(f"{base}/readyz")[0] == 200
+    with urllib.request.urlopen(f"{base}/signin", timeout=5) as resp:  # the pages take every other path
+        assert resp.status == 200 and '<html lang="zh-CN">' in resp.read().decode()
     status, offers = get(f"{base}/catalog/offers?per_page=100")
     assert status == 200 and offers["total"] >= 12
     assert {o["kind"] for o in offers["items"]} == {"health_checkup", "rest_trip", "night_class",
                                                     "talent_apartment", "after_school_class"}
+    status, demo = get(f"{base}/accounts/demo")
+    assert status == 200 and len(demo["items"]) >= 9
     stop()
     base = start()  # the same data dir: the demo loads again and adds nothing
     assert get(f"{base}/catalog/offers?per_page=100")[1]["total"] == offers["total"]
+    assert get(f"{base}/accounts/demo")[1] == demo

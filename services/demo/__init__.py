@@ -9,7 +9,8 @@ log = logging.getLogger("unionhub.demo")
 
 
 def load(settings: Settings) -> None:
-    from . import catalog, matching
+    from . import accounts, catalog, matching
 
     catalog.load(settings.service("catalog"))
     matching.load(settings.service("matching"), campaign=settings.demo_scale == "campaign")
+    accounts.load(settings.service("accounts"))

@@ -1,0 +1,85 @@
+"""Names people read for the API's codes (kinds, categories, districts, statuses), translatable."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+OFFER_KINDS = {
+    "health_checkup": _l("免费体检"),
+    "rest_trip": _l("疗休养"),
+    "night_class": _l("职工夜校"),
+    "talent_apartment": _l("人才公寓"),
+    "after_school_class": _l("爱心托管班"),
+}
+
+NEED_CATEGORIES = {
+    "health_checkup": _l("健康体检"),
+    "rest_recuperation": _l("疗休养"),
+    "skills_learning": _l("技能学习"),
+    "housing": _l("住房"),
+    "childcare": _l("子女托管"),
+    "wages_benefits": _l("工资福利"),
+    "labour_rights": _l("劳动权益"),
+    "culture_sports": _l("文体活动"),
+    "dating_social": _l("交友联谊"),
+    "mental_health": _l("心理健康"),
+    "commuting_charging": _l("通勤与充电"),
+    "other": _l("其他"),
+}
+
+DISTRICTS = {
+    "gusu": _l("姑苏区"),
+    "huqiu": _l("虎丘区（高新区）"),
+    "wuzhong": _l("吴中区"),
+    "xiangcheng": _l("相城区"),
+    "wujiang": _l("吴江区"),
+    "sip": _l("苏州工业园区"),
+    "changshu": _l("常熟市"),
+    "zhangjiagang": _l("张家港市"),
+    "kunshan": _l("昆山市"),
+    "taicang": _l("太仓市"),
+}
+
+WORKER_CATEGORIES = {
+    "frontline_worker": _l("一线职工"),
+    "ride_hailing_driver": _l("网约车司机"),
+    "delivery_rider": _l("外卖骑手"),
+    "courier": _l("快递员"),
+    "live_streamer": _l("网络主播"),
+    "truck_driver": _l("货车司机"),
+    "boat_crew": _l("船员"),
+    "outdoor_worker": _l("户外劳动者"),
+    "model_worker": _l("劳模工匠"),
+    "office_worker": _l("办公室职员"),
+    "other": _l("其他"),
+}
+
+BOOKING_STATUSES = {
+    "confirmed": _l("已报名"),
+    "waitlisted": _l("候补中"),
+    "cancelled": _l("已取消"),
+    "attended": _l("已签到"),
+    "expired": _l("候补未成功"),
+    "applied": _l("已申请抽签"),
+    "offered": _l("抽中待确认"),
+    "no_show": _l("未到场"),
+}
+
+NEED_STATUSES = {
+    "open": _l("待处理"),
+    "assigned": _l("已分派"),
+    "responded": _l("已答复"),
+    "resolved": _l("已办结"),
+    "fulfilled": _l("已满足"),
+    "withdrawn": _l("已撤回"),
+}
+
+ROLES = {"worker": _l("职工"), "staff": _l("工会工作人员"), "admin": _l("管理员")}
+
+
+def label(table: dict, code) -> str:
+    return str(table.get(code, code or ""))
+
+
+TABLES = {"kind": OFFER_KINDS, "category": NEED_CATEGORIES, "district": DISTRICTS,
+          "worker_category": WORKER_CATEGORIES, "booking_status": BOOKING_STATUSES,
+          "need_status": NEED_STATUSES, "role": ROLES}

@@ -1,0 +1,92 @@
+"""The one place that turns the API's problem+json into a friendly message, in the page's language.
+
+By slug first, then by status; field errors become a message at the field
+that caused them (by field name, then by the API's wording, else a plain one).
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .client import ApiError
+
+BY_SLUG = {
+    "invalid-credentials": _l("用户名或密码不对。"),
+    "invalid-code": _l("验证码不对，请再输入一次。"),
+    "code-expired": _l("验证码已失效，请重新获取。"),
+    "rate-limited": _l("操作太频繁了，请稍后再试。"),
+    "already-booked": _l("你已经报名了这一场。"),
+    "full": _l("这一场已经满了，也不设候补名单。"),
+    "limit-exceeded": _l("这个项目你能报名的次数已经用完了。"),
+    "not-open": _l("这一场已经开始或已停止报名。"),
+    "not-eligible": _l("很抱歉，你不符合这个项目的报名条件。"),
+    "profile-required": _l("报名前请先填写你的个人资料。"),
+    "invalid-state": _l("现在不能这样操作，请刷新页面看看最新状态。"),
+    "request-in-progress": _l("上一次提交还在处理中，请稍等几秒再刷新。"),
+    "idempotency-key-reused": _l("这张表单已经提交过了，请刷新页面后再试。"),
+    "username-taken": _l("这个用户名已经有人用了。"),
+    "validation-error": _l("有几项填写得不对，请看下面的提示。"),
+    "unauthorized": _l("登录已过期，请重新登录。"),
+    "forbidden": _l("你没有权限做这件事。"),
+    "not-found": _l("没有找到你要的内容，可能已被删除或你无权查看。"),
+}
+
+BY_STATUS = {
+    400: _l("请求有误，请返回重试。"),
+    401: _l("登录已过期，请重新登录。"),
+    403: _l("你没有权限做这件事。"),
+    404: _l("没有找到你要的内容，可能已被删除或你无权查看。"),
+    409: _l("操作和当前状态冲突，请刷新页面后再试。"),
+    413: _l("提交的内容太大了。"),
+    422: _l("有几项填写得不对，请看下面的提示。"),
+    429: _l("操作太频繁了，请稍后再试。"),
+}
+FALLBACK = _l("出了点问题，请稍后再试。")
+
+BY_FIELD = {
+    "phone": _l("请输入11位中国大陆手机号，例如 13812345678。"),
+    "code": _l("请输入短信里的6位数字验证码。"),
+    "birth_date": _l("请填写真实的出生日期（年龄在14到100岁之间）。"),
+    "district": _l("请从列表里选一个区。"),
+    "worker_category": _l("请从列表里选一种职业。"),
+    "children_birth_years": _l("孩子的出生年份要写成4位数字，用逗号隔开，例如 2018,2021。"),
+    "new_password": _l("新密码至少要10个字符。"),
+    "current_password": _l("当前密码不对。"),
+}
+
+BY_WORDING = {
+    "Missing data for required field.": _l("这一项必须填写。"),
+    "Field may not be null.": _l("这一项必须填写。"),
+    "Not a valid date.": _l("日期格式不对，请按 年-月-日 填写。"),
+    "Not a valid integer.": _l("请填写数字。"),
+    "The text is blank.": _l("请写下你的需求。"),
+}
+FIELD_FALLBACK = _l("这一项填写得不对。")
+
+
+def message_for(err: ApiError) -> str:
+    text = BY_SLUG.get(err.slug) or BY_STATUS.get(err.status) or FALLBACK
+    if err.slug == "rate-limited" and err.retry_after:
+        minutes = max(1, round(err.retry_after / 60))
+        return _("操作太频繁了，请 %(n)s 分钟后再试。", n=minutes) if err.retry_after >= 90 else \
+            _("操作太频繁了，请 %(n)s 秒后再试。", n=err.retry_after)
+    if err.slug == "invalid-code" and "left" in err.detail:
+        left = "".join(ch for ch in err.detail if ch.isdigit())
+        if left:
+            return _("验证码不对，还可以再试 %(n)s 次。", n=left)
+    return str(text)
+
+
+def field_messages(err: ApiError) -> dict[str, str]:
+    """{field: message} for the form; nested names (a.0.b) go to their first part."""
+    out: dict[str, str] = {}
+    for name, messages in (err.errors or {}).items():
+        field = str(name).split(".", 1)[0]
+        if field in out:
+            continue
+        wording = messages[0] if isinstance(messages, list) and messages else str(messages)
+        text = BY_WORDING.get(wording)
+        if text is None and field == "current_password":
+            text = BY_FIELD[field]
+        out[field] = str(text or BY_FIELD.get(field) or FIELD_FALLBACK)
+    return out
