@@ -72,7 +72,8 @@ def test_every_error_is_documented_as_problem_json(documents):
 
 def test_the_csv_import_and_the_idempotency_key_are_documented(documents):
     body = documents["matching"]["paths"]["/matching/needs/import"]["post"]["requestBody"]
-    assert body["required"] is True and list(body["content"]) == ["text/csv"]
+    assert body["required"] is True and list(body["content"]) == [
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
     params = documents["booking"]["paths"]["/booking/bookings"]["post"]["parameters"]
     key = next(p for p in params if p["name"] == "Idempotency-Key")
     assert key["in"] == "header" and key["required"] is False and key["schema"]["maxLength"] == 200

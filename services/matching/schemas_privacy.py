@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from shared.api import LocalDateTime, PageArgs, Schema
+from shared.api import Id, LocalDateTime, PageArgs, Schema
 
-from .schemas import NeedSchema, ProfileSchema, RecommendationSchema, WorkerId
+from .schemas import NeedSchema, ProfileSchema, RecommendationSchema
 
 
 class NeedHeldSchema(NeedSchema):
@@ -40,5 +40,5 @@ class ExportSchema(Schema):
 
 
 class AuditQuery(PageArgs):
-    worker_id = WorkerId()
+    worker_id = Id()
     actor = fields.String(validate=validate.Length(min=1, max=64))
