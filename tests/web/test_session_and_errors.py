@@ -102,6 +102,8 @@ def test_error_mapping_by_slug_status_and_field(web_app):
         assert message_for(ApiError(409, "something-new")) == "操作和当前状态冲突，请刷新页面后再试。"
         assert message_for(ApiError(418, "teapot")) == "出了点问题，请稍后再试。"
         assert "15 分钟" in message_for(ApiError(429, "rate-limited", retry_after=900))
+        assert message_for(ApiError(422, "not-eligible", body={"failed_rules": ["min_age", "max_age", "districts"]})) \
+            == "很抱歉，你不符合这个项目的报名条件（年龄、所在区不符）。"
         assert "3 次" in message_for(ApiError(401, "invalid-code", "Wrong code; 3 tries left."))
         err = ApiError(422, "validation-error", errors={"phone": ["Not a mobile number."],
                                                        "birth_date": ["Not a valid date."],
