@@ -92,6 +92,7 @@ def sign_in(db: Database, hasher: Hasher, username: str, password: str, address:
             sleep) -> User:
     """The user, or 401 invalid-credentials (after a slow-down from the third failure on), or 429 when locked."""
     username = normalise_username(username)
+    throttle.purge_now_and_then(db, now)
     count = admit(db, username, address, now)
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
