@@ -64,6 +64,21 @@ def test_an_unknown_page_is_a_friendly_404(browser_client):
     assert resp.status_code == 404 and "没有找到" in resp.get_data(as_text=True)
 
 
+def test_an_api_client_on_a_path_no_service_owns_gets_problem_json(browser_client):
+    resp = browser_client.get("/nowhere", headers={"Accept": "application/json"})
+    assert resp.status_code == 404 and resp.mimetype == "application/problem+json"
+    assert resp.get_json()["type"] == "not-found"
+
+
+def test_a_token_the_api_refuses_ends_the_session(browser_client):
+    sign_in_as(browser_client, "not.a.token", "worker", "w-c5")
+    resp = browser_client.get("/bookings")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/signin?next=/bookings"
+    assert "登录已过期" in browser_client.get(resp.headers["Location"]).get_data(as_text=True)
+    with browser_client.session_transaction() as sess:
+        assert "token" not in sess
+
+
 def test_another_workers_booking_is_a_404_page(browser_client, token):
     sign_in_as(browser_client, token("worker", "w-c4"), "worker", "w-c4")
     resp = browser_client.get("/bookings/bkg_not_mine")
