@@ -87,3 +87,18 @@ def test_the_staff_home_shows_the_largest_gaps(browser_client, demand_world):
     html = browser_client.get("/staff/").get_data(as_text=True)
     assert "缺口最大的活动" in html and "网约车司机免费体检" in html and "住房" in html
     assert 'aria-current="page">工作台' in html and "工作人员账号" not in html  # not an admin
+
+
+def test_the_unmet_detail_shows_the_largest_groups_first_and_all_on_demand(browser_client, client, admin, pump,
+                                                                          demand_world, monkeypatch):
+    from services.web import views_staff_demand
+
+    make_need(client, admin, "w-h", "孩子放学没人接", category="childcare")
+    make_need(client, admin, "w-d0", "房租太贵", category="housing")
+    pump()
+    monkeypatch.setattr(views_staff_demand, "DETAIL_ROWS", 1)
+    as_staff(browser_client, demand_world)
+    html = browser_client.get("/staff/unmet").get_data(as_text=True)
+    assert "显示需求最多的 1 组，共 2 组" in html and "孩子放学没人接" not in html and "房租太贵" in html
+    html = browser_client.get("/staff/unmet?all=1").get_data(as_text=True)
+    assert "孩子放学没人接" in html and "显示全部" not in html
