@@ -73,3 +73,60 @@ def test_staff_signs_in_creates_and_publishes_an_offer_sees_demand_checks_in_by_
 def _session_id(client, offer_url: str) -> str:
     offer_id = offer_url.rstrip("/").rsplit("/", 1)[1]
     return client.get(f"/catalog/offers/{offer_id}").get_json()["sessions"][0]["id"]
+
+
+SCANNER_STUB = """
+(() => {
+  const code = %s;
+  window.BarcodeDetector = class {
+    static async getSupportedFormats() { return ["qr_code"]; }
+    async detect() { return [{rawValue: code, format: "qr_code"}]; }
+  };
+  const canvas = document.createElement("canvas");
+  canvas.width = 64; canvas.height = 64;
+  const paint = canvas.getContext("2d");
+  setInterval(() => { paint.fillStyle = paint.fillStyle === "#000000" ? "#ffffff" : "#000000"; paint.fillRect(0, 0, 64, 64); }, 40);
+  navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(25);
+})();
+"""
+
+
+def test_the_camera_scan_fills_and_submits_the_code_form_and_without_it_the_button_stays_hidden(
+        new_page, client, admin, token, pump):
+    tree = union_tree(client, admin)
+    staff = token("staff", "s-scan", tree["sip"]["id"])
+    from tests.factories import make_offer
+
+    offer = make_offer(client, staff, tree["sip"]["id"], title="扫码签到测试")
+    pump()
+    make_profile(client, admin, "w-scan", district="sip")
+    pump()
+    session_id = offer["sessions"][0]["id"]
+    booking = client.post("/booking/bookings", {"session_id": session_id}, token=token("worker", "w-scan")).get_json()
+    client.post("/accounts/users", {"username": "scanner", "password": "scanner-password-1", "role": "staff",
+                                    "union_id": tree["sip"]["id"], "display_name": "扫码员"}, token=admin)
+    roster = f"/staff/offers/{offer['id']}/sessions/{session_id}"
+
+    plain = new_page(1366, 768)
+    _sign_in(plain, "scanner", "scanner-password-1")
+    plain.goto(roster)
+    if not plain.evaluate("'BarcodeDetector' in window"):
+        assert plain.locator("[data-scan-start]").is_hidden()  # no detector: only the typed form
+
+    page = new_page(390, 844)
+    page.context.add_init_script(SCANNER_STUB % ('"' + booking["id"] + '"'))
+    _sign_in(page, "scanner", "scanner-password-1")
+    page.goto(roster)
+    page.get_by_role("button", name="用摄像头扫码").click()
+    page.wait_for_url("**" + roster + "*")
+    page.wait_for_selector(".flash")
+    assert f"已签到：{booking['id']}" in page.locator(".flash").inner_text()
+    assert client.get(f"/booking/bookings/{booking['id']}", token=staff).get_json()["status"] == "attended"
+
+
+def _sign_in(page, username: str, password: str) -> None:
+    page.goto("/signin")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.locator("form[action$='/signin/password'] button[type=submit]").click()
+    page.wait_for_selector("h1")
