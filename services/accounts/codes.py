@@ -54,6 +54,7 @@ def normalise_phone(raw: str) -> str:
 
 def request_code(db: Database, key: bytes, sender: Sender, phone: str, address: str, now: datetime) -> str:
     """Make and send a new code for the number; returns it (the demo may show it)."""
+    throttle.purge_now_and_then(db, now)
     throttle.limit(db, f"code-addr:{address}", now, HOUR, PER_ADDRESS,
                    "Too many codes asked for from this address.")
     with db.transaction() as session:

@@ -66,10 +66,20 @@ def check_not_locked(db: Database, username: str, address: str, now: datetime) -
             raise throttle.too_many("Too many failed sign-ins.", until, now)
 
 
-def record_failure(db: Database, username: str, address: str, now: datetime) -> float:
-    """Count a failed sign-in for the username and the address; lock past the limits.
+def admit(db: Database, username: str, address: str, now: datetime) -> int:
+    """Count an attempt for the username before its password is checked (a success forgets them):
+    parallel guesses cannot get more than LOCK_AFTER checks a window, whatever their timing."""
+    check_not_locked(db, username, address, now)
+    count, start = throttle.hit(db, _user_key(username), now, FAILURE_WINDOW)
+    if count > LOCK_AFTER:
+        throttle.lock(db, _user_key(username), start + FAILURE_WINDOW)
+        raise throttle.too_many("Too many failed sign-ins.", start + FAILURE_WINDOW, now)
+    return count
+
+
+def record_failure(db: Database, username: str, address: str, count: int, now: datetime) -> float:
+    """After a failed check (the count-th attempt in the window): lock past the limits.
     Returns how long to hold the answer back (the slow-down)."""
-    count, _start = throttle.hit(db, _user_key(username), now, FAILURE_WINDOW)
     if count >= LOCK_AFTER:
         throttle.lock(db, _user_key(username), now + LOCK_FOR)
     address_count, _ = throttle.hit(db, f"pw-addr:{address}", now, FAILURE_WINDOW)
@@ -82,12 +92,13 @@ def sign_in(db: Database, hasher: Hasher, username: str, password: str, address:
             sleep) -> User:
     """The user, or 401 invalid-credentials (after a slow-down from the third failure on), or 429 when locked."""
     username = normalise_username(username)
-    check_not_locked(db, username, address, now)
+    throttle.purge_now_and_then(db, now)
+    count = admit(db, username, address, now)
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
     ok = hasher.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        delay = record_failure(db, username, address, now)
+        delay = record_failure(db, username, address, count, now)
         if delay:
             sleep(delay)
         raise invalid_credentials()
@@ -107,10 +118,11 @@ def change_password(db: Database, hasher: Hasher, user_id: str, current: str, ne
         user = session.get(User, user_id)
     if user is None or not user.active:
         raise Unauthorized("The account is unknown or disabled.")
-    check_not_locked(db, user.username, address, now)
+    count = admit(db, user.username, address, now)
     if not hasher.verify(user.password_hash, current):
-        record_failure(db, user.username, address, now)
+        record_failure(db, user.username, address, count, now)
         raise ValidationFailed({"current_password": ["The current password is not right."]})
+    throttle.clear(db, _user_key(user.username))
     with db.transaction() as session:
         user = session.get(User, user_id)
         user.password_hash = hasher.hash(new)

@@ -82,3 +82,30 @@ def _is_trusted(address: str, trusted: tuple) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in trusted)
+
+
+KEEP = timedelta(days=1)  # longer than any window or lock
+PURGE_EVERY = timedelta(minutes=10)
+_last_purge: dict[str, datetime] = {}
+
+
+def purge(db: Database, now: datetime) -> int:
+    """Delete counters whose window and lock ended a day ago, and codes dead for a day: nothing grows without end."""
+    from .models import Code
+
+    cutoff = literal(now - KEEP, UTCDateTime())
+    with db.transaction() as session:
+        gone = session.execute(delete(Throttle).where(
+            Throttle.window_start < cutoff,
+            (Throttle.locked_until.is_(None)) | (Throttle.locked_until < cutoff))).rowcount
+        gone += session.execute(delete(Code).where(Code.expires_at < cutoff)).rowcount
+    return gone
+
+
+def purge_now_and_then(db: Database, now: datetime) -> None:
+    """purge() at most once every 10 minutes per process and database (called on the sign-in paths)."""
+    last = _last_purge.get(db.url)
+    if last is not None and abs(now - last) < PURGE_EVERY:
+        return
+    _last_purge[db.url] = now
+    purge(db, now)

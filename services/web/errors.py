@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from shared.errors import HTTP_SLUGS, problem
+
 from . import auth
 from .client import ApiError, ApiUnavailable
 from .messages import message_for
@@ -27,9 +29,18 @@ PAGES = {
 }
 
 
+def _wants_json() -> bool:
+    """An API client (Accept: application/json, not HTML) on a path no service owns gets problem+json."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/problem+json"])
+    return best in ("application/json", "application/problem+json")
+
+
 def render_error(status: int, message: str | None = None, title: str | None = None):
     default_title, default_message = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
     headers = {"Retry-After": "30"} if status == 503 else {}
+    if _wants_json():
+        slug, english = HTTP_SLUGS.get(status, HTTP_SLUGS[500] if status >= 500 else HTTP_SLUGS[400])
+        return problem(status, slug, english, str(message or default_message), headers=headers)
     return render_template("errors/error.html", status=status, title=title or default_title,
                            message=message or default_message), status, headers
 

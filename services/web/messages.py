@@ -63,6 +63,9 @@ BY_WORDING = {
 }
 FIELD_FALLBACK = _l("这一项填写得不对。")
 
+RULES = {"min_age": _l("年龄"), "max_age": _l("年龄"), "worker_categories": _l("职业"), "districts": _l("所在区"),
+         "members_only": _l("工会会员身份")}
+
 
 def message_for(err: ApiError) -> str:
     text = BY_SLUG.get(err.slug) or BY_STATUS.get(err.status) or FALLBACK
@@ -70,6 +73,11 @@ def message_for(err: ApiError) -> str:
         minutes = max(1, round(err.retry_after / 60))
         return _("操作太频繁了，请 %(n)s 分钟后再试。", n=minutes) if err.retry_after >= 90 else \
             _("操作太频繁了，请 %(n)s 秒后再试。", n=err.retry_after)
+    rules = err.body.get("failed_rules")
+    if err.slug == "not-eligible" and isinstance(rules, list) and rules:
+        names = list(dict.fromkeys(str(RULES[r]) for r in rules if r in RULES))
+        if names:
+            return _("很抱歉，你不符合这个项目的报名条件（%(rules)s不符）。", rules=_("、").join(names))
     if err.slug == "invalid-code" and "left" in err.detail:
         left = "".join(ch for ch in err.detail if ch.isdigit())
         if left:

@@ -138,3 +138,43 @@ def test_bad_bodies_are_422(client, acc):
     body = assert_problem(client.post(URL, {"username": "li", "password": "x", "extra": 1}), 422)
     assert "extra" in body["errors"]
     assert_problem(client.post(URL, {"username": "", "password": "x" * 5}), 422)
+
+
+def test_parallel_guesses_get_no_more_than_five_checks(acc, make_user):
+    """Twelve wrong passwords at once (real threads; on PostgreSQL too): five are checked, the rest are 429."""
+    import threading
+
+    from services.accounts import passwords
+    from shared.errors import DomainError
+
+    make_user()
+    checked, answers = [], []
+    inner = acc.hasher.hasher
+
+    class Counting:
+        def hash(self, password):
+            return inner.hash(password)
+
+        def verify(self, stored, password):
+            checked.append(password)
+            return inner.verify(stored, password)
+
+        def check_needs_rehash(self, stored):
+            return False
+
+    hasher = Hasher(Counting())
+    barrier = threading.Barrier(12)
+
+    def guess(i):
+        barrier.wait()
+        try:
+            passwords.sign_in(acc.db, hasher, "li", f"guess number {i}", "198.51.100.3", acc.clock(), lambda s: None)
+        except DomainError as exc:
+            answers.append(exc.status)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(checked) == 5 and sorted(answers) == [401] * 5 + [429] * 7

@@ -18,7 +18,7 @@ def test_a_worker_signs_in_with_a_code_finds_signs_up_sees_the_qr_and_cancels(
     make_offer(client, admin, union_id, kind="night_class", title="手机摄影夜校", description="学拍照")
     pump()
     phone, = demo_workers("13800000001")
-    page = new_page()
+    page = new_page(360, 740)  # the narrowest phone the pages are made for
 
     sign_in_with_code(page, phone)
     assert page.locator("h1").inner_text() == "为你推荐"
@@ -36,6 +36,7 @@ def test_a_worker_signs_in_with_a_code_finds_signs_up_sees_the_qr_and_cancels(
     page.get_by_label("关键词").fill("體檢")  # Traditional finds the Simplified title
     page.get_by_role("button", name="搜索").click()
     assert page.locator("[role=status]").inner_text() == "找到 1 个活动"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="网约车司机免费体检").click()
     assert "剩余 2 个名额（共 2 个）" in page.locator(".places").inner_text()
     page.get_by_role("button", name="报名", exact=True).click()
@@ -46,6 +47,7 @@ def test_a_worker_signs_in_with_a_code_finds_signs_up_sees_the_qr_and_cancels(
     expected = segno.make(booking_id, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="qr-code")
     shown = page.locator(".qr svg").evaluate("e => e.outerHTML")
     assert _path(shown) == _path(expected)  # the QR encodes the booking id
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
 
     page.get_by_role("link", name="我的报名", exact=True).click()
     assert page.get_by_role("link", name="网约车司机免费体检").count() == 1

@@ -64,6 +64,21 @@ def test_an_unknown_page_is_a_friendly_404(browser_client):
     assert resp.status_code == 404 and "没有找到" in resp.get_data(as_text=True)
 
 
+def test_an_api_client_on_a_path_no_service_owns_gets_problem_json(browser_client):
+    resp = browser_client.get("/nowhere", headers={"Accept": "application/json"})
+    assert resp.status_code == 404 and resp.mimetype == "application/problem+json"
+    assert resp.get_json()["type"] == "not-found"
+
+
+def test_a_token_the_api_refuses_ends_the_session(browser_client):
+    sign_in_as(browser_client, "not.a.token", "worker", "w-c5")
+    resp = browser_client.get("/bookings")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/signin?next=/bookings"
+    assert "登录已过期" in browser_client.get(resp.headers["Location"]).get_data(as_text=True)
+    with browser_client.session_transaction() as sess:
+        assert "token" not in sess
+
+
 def test_another_workers_booking_is_a_404_page(browser_client, token):
     sign_in_as(browser_client, token("worker", "w-c4"), "worker", "w-c4")
     resp = browser_client.get("/bookings/bkg_not_mine")
@@ -102,6 +117,8 @@ def test_error_mapping_by_slug_status_and_field(web_app):
         assert message_for(ApiError(409, "something-new")) == "操作和当前状态冲突，请刷新页面后再试。"
         assert message_for(ApiError(418, "teapot")) == "出了点问题，请稍后再试。"
         assert "15 分钟" in message_for(ApiError(429, "rate-limited", retry_after=900))
+        assert message_for(ApiError(422, "not-eligible", body={"failed_rules": ["min_age", "max_age", "districts"]})) \
+            == "很抱歉，你不符合这个项目的报名条件（年龄、所在区不符）。"
         assert "3 次" in message_for(ApiError(401, "invalid-code", "Wrong code; 3 tries left."))
         err = ApiError(422, "validation-error", errors={"phone": ["Not a mobile number."],
                                                        "birth_date": ["Not a valid date."],
