@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 
 from shared.config import ServiceConfig
@@ -48,9 +49,14 @@ def logins() -> list[DemoLogin]:
     return [DemoLogin(position=i, **row) for i, row in enumerate(rows, 1)]
 
 
+# The demo's passwords are published (GET /accounts/demo), so cheap hashes hide nothing and keep
+# start-up quick; the first sign-in rehashes with the full cost (passwords.sign_in).
+DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+
 def load(config: ServiceConfig, hasher: Hasher | None = None) -> None:
     db = Database(config.database_url)
-    hasher = hasher or Hasher()
+    hasher = hasher or Hasher(DEMO_HASHER)
     now = utcnow()
     added = 0
     try:

@@ -57,3 +57,17 @@ def test_loading_twice_adds_nothing(configs, acc, demo):
 def test_a_real_sms_gateway_never_shows_the_code(client, acc, demo):
     acc.sender = type("Sms", (), {"shows_code": False, "send_code": lambda self, p, c: None})()
     assert "demo_code" not in client.post("/accounts/codes", {"phone": "13900000001"}).get_json()
+
+
+def test_demo_hashes_are_cheap_until_the_first_sign_in(client, configs, acc):
+    from services.demo.accounts import DEMO_HASHER
+
+    acc.hasher = Hasher(PasswordHasher())  # the service's real cost
+    demo_accounts.load(configs["accounts"], hasher=Hasher(DEMO_HASHER))
+    with acc.db.transaction() as session:
+        before = session.query(User).filter_by(username="sip").one().password_hash
+    assert acc.hasher.needs_rehash(before)
+    assert client.post("/accounts/sessions/password", {"username": "sip", "password": "demo-sip-2026"}).status_code == 200
+    with acc.db.transaction() as session:
+        after = session.query(User).filter_by(username="sip").one().password_hash
+    assert after != before and not acc.hasher.needs_rehash(after)
