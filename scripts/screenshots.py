@@ -83,6 +83,11 @@ def worker_pages(page, out, size):
 
 AUDIENCES = {"anonymous": anonymous_pages, "worker": worker_pages}
 
+from screenshots_staff import admin_pages, staff_pages  # noqa: E402  (scripts/ is on sys.path)
+
+AUDIENCES.update(staff=lambda page, out, size: staff_pages(page, out, size, shoot, demo_sign_in),
+                 admin=lambda page, out, size: admin_pages(page, out, size, shoot, demo_sign_in))
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -10,6 +10,8 @@ from .staff_charts import bar_chart
 from .staff_data import all_items, union_choices, union_names
 from .views_staff import bp
 
+DETAIL_ROWS = 30  # the detail table's groups before "show all" (the export has every group)
+
 REASONS = {
     "full": _l("有这类活动，职工也符合条件，但名额已满"),
     "no_offer": _l("目前没有在办的活动提供这类服务"),
@@ -82,7 +84,8 @@ def unmet():
     rows = unmet_rows(filters)
     by_category = [(labels.label(labels.NEED_CATEGORIES, k), v) for k, v in _totals(rows, "category")]
     by_district = [(labels.label(labels.DISTRICTS, k) if k else _("未填区"), v) for k, v in _totals(rows, "district")]
+    shown = rows if request.args.get("all") == "1" else rows[:DETAIL_ROWS]
     return render_template(
-        "staff/unmet.html", rows=rows, filters=filters, reasons=REASONS, by_category=by_category, by_district=by_district,
+        "staff/unmet.html", rows=rows, shown=shown, filters=filters, reasons=REASONS, by_category=by_category, by_district=by_district,
         category_chart=bar_chart(by_category, _("按需求类别：未满足的需求条数")) if rows else None,
         district_chart=bar_chart(by_district, _("按区：未满足的需求条数")) if rows else None)
