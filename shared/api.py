@@ -170,6 +170,13 @@ class Schema(ma.Schema):
         ordered = True
 
 
+def always_sent(schema_cls: type[ma.Schema]) -> type[ma.Schema]:
+    """For answer bodies: every field is in every answer (null where nullable), and the document says so."""
+    for field in schema_cls._declared_fields.values():
+        field.required = True
+    return schema_cls
+
+
 class LocalDateTime(fields.AwareDateTime):
     """ISO 8601 with an offset in (years 2000 to 2100); shown in Asia/Shanghai (+08:00) out."""
 

@@ -90,6 +90,9 @@ def test_the_spec_is_as_strict_as_the_server(documents):
     assert "starts_at" in schemas["Session"]["properties"]["ends_at"]["description"]
     assert schemas["Session"]["properties"]["capacity"] == {"type": "integer", "minimum": 1, "maximum": 100000}
     assert schemas["OfferCreate"]["properties"]["title"]["pattern"] == r"\S"
+    assert set(schemas["Offer"]["required"]) == set(schemas["Offer"]["properties"])  # answers carry every field
+    booking = documents["booking"]["components"]["schemas"]["Booking"]
+    assert set(booking["required"]) == set(booking["properties"])
     for svc, path, method, op in operations(documents):
         for param in documents[svc]["paths"][path].get("parameters", []):
             assert param["schema"] == {"type": "string", "minLength": 1, "maxLength": 64, "pattern": ID_PATTERN}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from shared.api import Id, LocalDateTime, PageArgs, Schema, one_of
+from shared.api import Id, LocalDateTime, PageArgs, Schema, always_sent, one_of
 
 STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "expired")
 
@@ -13,6 +13,7 @@ class BookingCreateSchema(Schema):
     worker_id = Id()  # staff and admin: the worker they book for
 
 
+@always_sent
 class BookingSchema(Schema):
     id = fields.String()
     session_id = fields.String()
@@ -31,6 +32,7 @@ class BookingQuery(PageArgs):
     status = fields.String(validate=one_of(STATUSES))
 
 
+@always_sent
 class SessionAvailabilitySchema(Schema):
     session_id = fields.String()
     offer_id = fields.String()

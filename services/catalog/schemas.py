@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, one_of
+from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, always_sent, one_of
 from shared.vocab import DISTRICTS, ELIGIBILITY_WORKER_CATEGORIES, NEED_CATEGORIES, OFFER_KINDS, OFFER_STATUSES
 
 class UnionSchema(Schema):
@@ -52,6 +52,7 @@ class SessionSchema(Schema):
             raise ValidationError("ends_at must be after starts_at.", "ends_at")
 
 
+@always_sent
 class SessionOutSchema(Schema):
     id = fields.String()
     starts_at = LocalDateTime()
@@ -97,6 +98,7 @@ class OfferPatchSchema(Schema):
     sessions = fields.List(fields.Nested(SessionSchema), validate=validate.Length(max=200))
 
 
+@always_sent
 class OfferSchema(Schema):
     id = fields.String()
     union_id = fields.String()

@@ -88,6 +88,7 @@ class PublishOffer(MethodView):
 class CloseOffer(MethodView):
     @authenticated("staff", "admin")
     @blp.response(200, OfferSchema)
+    @blp.doc(responses=problems(_409="invalid-state: already closed."))
     def post(self, offer_id):
         """Close an offer: no more sign-ups."""
         return offers.close(request_session(), current_principal(), offer_id)

@@ -5,7 +5,7 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, one_of
+from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, always_sent, one_of
 from shared.timeutil import local_today
 from shared.vocab import DISTRICTS, NEED_CATEGORIES, OFFER_KINDS, WORKER_CATEGORIES
 
@@ -47,6 +47,7 @@ class NeedCreateSchema(Schema):
     interview_point = Text(200, optional=True, load_default=None, allow_none=True)
 
 
+@always_sent
 class NeedSchema(Schema):
     id = fields.String()
     worker_id = fields.String()
@@ -70,16 +71,19 @@ class ClassifyInSchema(Schema):
     text = Text(1000, required=True)
 
 
+@always_sent
 class ClassifyOutSchema(Schema):
     category = fields.String()
     scores = fields.Dict(keys=fields.String(), values=fields.Float())
 
 
+@always_sent
 class RejectedRowSchema(Schema):
     line = fields.Integer(metadata={"description": "The header is line 1."})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
+@always_sent
 class ImportResultSchema(Schema):
     imported = fields.Integer()
     rejected = fields.List(fields.Nested(RejectedRowSchema))  # the first 1,000 rejected rows
@@ -90,6 +94,7 @@ class RecommendationQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+@always_sent
 class RecommendationSchema(Schema):
     offer_id = fields.String()
     title = fields.String()
@@ -100,10 +105,12 @@ class RecommendationSchema(Schema):
     next_session_at = LocalDateTime(allow_none=True)
 
 
+@always_sent
 class RecommendationsSchema(Schema):
     items = fields.List(fields.Nested(RecommendationSchema))
 
 
+@always_sent
 class DemandSchema(Schema):
     offer_id = fields.String()
     title = fields.String()
@@ -130,6 +137,7 @@ class UnmetQuery(PageArgs):
     category = fields.String(validate=one_of(NEED_CATEGORIES))
 
 
+@always_sent
 class UnmetGroupSchema(Schema):
     category = fields.String()
     district = fields.String(allow_none=True)

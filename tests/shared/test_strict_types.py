@@ -126,3 +126,23 @@ def test_the_pattern_is_stated_in_every_openapi_document(client):
     for svc in ("catalog", "matching", "booking"):
         text = client.get(f"/{svc}/openapi.json").get_data(as_text=True)
         assert ID_PATTERN.replace("\\", "\\\\") in text, svc
+
+
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00",
+                                       "1999-12-31T23:00:00+08:00", 1767225600, True])
+def test_times_are_offset_strings_within_2000_to_2100(client, admin, union, starts_at):
+    body = offer_body(union["id"], sessions=[_session(starts_at=starts_at)])
+    problem = assert_problem(client.post("/catalog/offers", body, token=admin), 422, "validation-error")
+    assert "sessions.0.starts_at" in problem["errors"]
+
+
+def test_every_demo_id_matches():
+    from services.demo import catalog as demo_catalog, matching as demo_matching, population
+
+    ids = [u[0] for u in demo_catalog.UNIONS]
+    for spec in demo_catalog.OFFERS:
+        ids += [spec["id"], *(s["id"] for s in spec["data"]["sessions"])]
+    ids += [w["worker_id"] for w in population.workers(50, prefix="demo-w")]
+    ids += [demo_catalog.ADMIN.sub, demo_matching.RECORDER]
+    assert [i for i in ids if not is_id(i)] == []
+    assert len(ids) > 80
