@@ -52,12 +52,16 @@ def somaxconn() -> str:
         return "?"
 
 
-def start(args, url: str, env: dict, work: Path) -> tuple[list[subprocess.Popen], dict[str, int]]:
-    """The services and their workers (and nginx, if installed): the processes and where each prefix answers."""
-    log = open(work / "server.log", "w")
+LOG = ROOT / "var" / "burst-server.log"  # kept after the run: what the servers said
+
+
+def start(env: dict, work: Path, procs: list[subprocess.Popen]) -> dict[str, int]:
+    """Start the services and their workers (and nginx, if installed) into procs, which the caller
+    stops whatever happens; where each prefix answers."""
+    LOG.parent.mkdir(exist_ok=True)
+    log = open(LOG, "w")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     ports = {svc: free_port() for svc in SERVICES}
-    procs = []
     for svc in SERVICES:
         procs.append(subprocess.Popen([gunicorn, "-c", f"deploy/gunicorn/{svc}.py", f'services.wsgi:create("{svc}")'],
                                       cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{ports[svc]}"}, stdout=log, stderr=log))
@@ -67,7 +71,7 @@ def start(args, url: str, env: dict, work: Path) -> tuple[list[subprocess.Popen]
         wait_ready(ports[svc], procs, timeout=300, path=f"/{svc}/readyz")  # 9 processes boot on shared cores
     nginx = shutil.which("nginx")
     if not nginx:
-        return procs, ports
+        return ports
     gateway = free_port()
     conf = (ROOT / "deploy/nginx.conf").read_text().replace("listen 8000", f"listen {gateway}")
     for svc in SERVICES:
@@ -76,7 +80,7 @@ def start(args, url: str, env: dict, work: Path) -> tuple[list[subprocess.Popen]
     procs.append(subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"),
                                    "-g", f"daemon off; pid {work / 'nginx.pid'};"], stdout=log, stderr=log))
     wait_ready(gateway, procs, timeout=60, path="/booking/readyz")
-    return procs, {svc: gateway for svc in SERVICES}
+    return {svc: gateway for svc in SERVICES}
 
 
 def plan(n: int, spread: float) -> list[tuple[float, str, tuple]]:
@@ -158,7 +162,7 @@ def main() -> None:
     clients = plan(args.clients, args.spread)
     procs = []
     try:
-        procs, ports = start(args, url, env, work)
+        ports = start(env, work, procs)
         through = "the nginx gateway" if shutil.which("nginx") else "straight at the services (nginx not installed)"
         gunicorn = runpy.run_path(str(ROOT / "deploy/gunicorn/base.py"))
         print(f"bench/burst.py -- {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f}); {args.clients} "
@@ -171,10 +175,10 @@ def main() -> None:
             load("127.0.0.1", ports[path.split("/")[1]], [(method, path, {}, None)] * 64, concurrency=8)
         results, seconds = asyncio.run(burst(ports, clients, args.timeout))
         report(results, seconds, args)
+        print(f"  the servers' log: {LOG}")
     except BaseException:
-        log = work / "server.log"
-        if log.exists():
-            print("last lines of the servers' log:\n" + "\n".join(log.read_text().splitlines()[-15:]))
+        if LOG.exists():
+            print("last lines of the servers' log:\n" + "\n".join(LOG.read_text().splitlines()[-15:]))
         raise
     finally:
         for proc in procs:

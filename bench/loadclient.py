@@ -107,7 +107,7 @@ async def once(host: str, port: int, method: str, path: str, headers: dict, body
                timeout: float) -> tuple[str | int, float]:
     """One request on a connection of its own, closed after: (status, or why there was none; ms taken).
 
-    Why: "refused" (nothing accepted the connection), "reset" (closed before an answer),
+    Why: "refused" (nothing accepted the connection), "reset" (reset or closed before an answer),
     "timeout" (no answer within timeout seconds, connecting included), or the error's name."""
     t0 = time.perf_counter()
     writer = None
@@ -121,9 +121,9 @@ async def once(host: str, port: int, method: str, path: str, headers: dict, body
         outcome = "timeout"
     except ConnectionRefusedError:
         outcome = "refused"
-    except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError):
-        outcome = "reset"
-    except (OSError, ValueError, IndexError) as exc:
+    except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError, IndexError):
+        outcome = "reset"  # IndexError: the connection closed before a status line
+    except (OSError, ValueError) as exc:
         outcome = type(exc).__name__
     finally:
         if writer is not None:
