@@ -29,8 +29,8 @@ class Run:
 
 
 async def _request(reader, writer, host: str, method: str, path: str, headers: dict, body: bytes | None):
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Connection: {headers.get('Connection', 'keep-alive')}"]
+    lines += [f"{k}: {v}" for k, v in headers.items() if k != "Connection"]
     if body is not None:
         lines.append(f"Content-Length: {len(body)}")
     writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
@@ -101,3 +101,31 @@ def json_request(method: str, path: str, token: str | None, payload: dict | None
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return method, path, headers, json.dumps(payload).encode() if payload is not None else None
+
+
+async def once(host: str, port: int, method: str, path: str, headers: dict, body: bytes | None,
+               timeout: float) -> tuple[str | int, float]:
+    """One request on a connection of its own, closed after: (status, or why there was none; ms taken).
+
+    Why: "refused" (nothing accepted the connection), "reset" (reset or closed before an answer),
+    "timeout" (no answer within timeout seconds, connecting included), or the error's name."""
+    t0 = time.perf_counter()
+    writer = None
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(host, port)
+            status, _, _ = await _request(reader, writer, f"{host}:{port}", method, path,
+                                          {**headers, "Connection": "close"}, body)
+        outcome: str | int = status
+    except TimeoutError:
+        outcome = "timeout"
+    except ConnectionRefusedError:
+        outcome = "refused"
+    except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError, IndexError):
+        outcome = "reset"  # IndexError: the connection closed before a status line
+    except (OSError, ValueError) as exc:
+        outcome = type(exc).__name__
+    finally:
+        if writer is not None:
+            writer.close()
+    return outcome, (time.perf_counter() - t0) * 1000

@@ -67,11 +67,11 @@ def seed(url: str, n: int, capacity: int) -> None:
     db.dispose()
 
 
-def wait_ready(port: int, procs, timeout: float = 60) -> None:
+def wait_ready(port: int, procs, timeout: float = 60, path: str = "/booking/readyz") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/booking/readyz", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:

@@ -8,7 +8,7 @@ import os
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))  # for gthread only
-backlog = 2048
+backlog = int(os.environ.get("GUNICORN_BACKLOG", 2048))  # capped by the kernel's net.core.somaxconn
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
