@@ -8,7 +8,7 @@ retrying clients (the same Idempotency-Key again after a failed connection, a
 5xx, a 429 or a 409 request-in-progress); some cancel, some are checked in;
 meanwhile the round's faults strike: gunicorn workers and events workers
 killed (-9), Redis restarted with its data or without it, or flushed,
-PostgreSQL restarted. Then it waits for the events to settle (`events check`)
+rolled back to a snapshot a second old, PostgreSQL restarted. Then it waits for the events to settle (`events check`)
 and checks the invariants (bench/chaos_checks.py). Prints a table, one line a
 round, and a summary; exits 1 on any violation. Stops by itself (--minutes)
 and removes every process and directory it started.
@@ -61,6 +61,7 @@ SCENARIOS = [  # cycled through, one a round
     ("events:catalog", "web:catalog", "redis:keep"),
     ("pg:crash", "web:matching"),
     ("redis:lose", "events:booking", "web:booking"),
+    ("redis:rollback", "web:booking"),
 ]
 
 
@@ -212,6 +213,10 @@ class Chaos:
             self.topology.kill_web_worker(what, self.rng)
         elif kind == "events":
             self.topology.kill_events_worker(what)
+        elif fault == "redis:rollback":
+            snapshot = self.redis.snapshot()
+            time.sleep(1.0)  # events go out meanwhile, and are lost with the roll-back
+            self.redis.roll_back(snapshot)
         elif fault == "redis:flush":
             redis.Redis.from_url(self.redis.url()).flushall()
         elif kind == "redis":
@@ -236,7 +241,8 @@ class Chaos:
         return thread
 
     def round(self, number: int) -> dict:
-        scenario = SCENARIOS[(number - 1) % len(SCENARIOS)]
+        cycle = [SCENARIOS[i - 1] for i in self.args.scenario] if self.args.scenario else SCENARIOS
+        scenario = cycle[(number - 1) % len(cycle)]
         offer_id, session_id = self.new_session()
         workers = [f"c{number:02d}w{i:05d}" for i in range(self.args.n)]
         seed_profiles(self.urls["booking"], workers)
@@ -304,6 +310,8 @@ def main() -> None:
     p.add_argument("--settle", type=float, default=90, help="seconds to wait for the events to settle")
     p.add_argument("--minutes", type=float, default=15, help="no round starts after this")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--scenario", type=int, action="append", choices=range(1, len(SCENARIOS) + 1),
+                   help="only these of SCENARIOS (1-based; repeat the option), cycled")
     p.add_argument("--keep-logs", action="store_true")
     args = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
