@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import shlex
 import shutil
 import signal
 import subprocess
@@ -40,16 +39,17 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from bench.chaos_checks import check_round, events_applied  # noqa: E402
+from bench.chaos_topology import Topology  # noqa: E402
 from bench.loadclient import json_request, load  # noqa: E402
-from bench.rush import seed_profiles, wait_ready  # noqa: E402
-from bench.servers import PostgresServer, RedisServer, free_port  # noqa: E402
+from bench.rush import seed_profiles  # noqa: E402
+from bench.servers import PostgresServer, RedisServer  # noqa: E402
 from services.eventops import run_check  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import load_settings  # noqa: E402
 from shared.timeutil import to_local, utcnow  # noqa: E402
 
 SECRET = "chaos-secret-0123456789abcdef-0123456789"
-SERVICES = ("catalog", "matching", "booking")
+SERVICES = ("catalog", "matching", "booking")  # the databases it makes
 SCENARIOS = [  # cycled through, one a round
     ("web:booking", "web:booking"),
     ("events:booking", "events:matching"),
@@ -70,89 +70,12 @@ def retry_answer(status: int, body: bytes) -> bool:
     return status >= 500 or status == 429 or (status == 409 and b"request-in-progress" in body)
 
 
-class Topology:
-    """The Procfile's processes, each in its own process group, logs in one directory."""
-
-    def __init__(self, env: dict, logs: Path, web_concurrency: int):
-        self.env, self.logs = env, logs
-        self.ports = {svc: free_port(18100 + 10 * i) for i, svc in enumerate(SERVICES)}
-        self.commands = {}
-        for line in (ROOT / "deploy" / "Procfile").read_text().splitlines():
-            name, _, command = line.partition(":")
-            if name.strip():
-                argv = shlex.split(command)
-                argv[0] = str(Path(sys.executable).parent / argv[0]) if argv[0] == "gunicorn" else sys.executable
-                self.commands[name.strip()] = argv
-        self.web_concurrency = web_concurrency
-        self.procs: dict[str, subprocess.Popen] = {}
-
-    def start(self, name: str) -> None:
-        env = dict(self.env)
-        if name in self.ports:
-            env.update(BIND=f"127.0.0.1:{self.ports[name]}", WEB_CONCURRENCY=str(self.web_concurrency))
-        log = open(self.logs / f"{name}.log", "a")
-        self.procs[name] = subprocess.Popen(self.commands[name], cwd=ROOT, env=env, stdout=log, stderr=log,
-                                            start_new_session=True)
-
-    def start_all(self) -> None:
-        for name in self.commands:
-            self.start(name)
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        for svc, port in self.ports.items():
-            wait_ready(port, [self.procs[svc]], timeout, service=svc)
-
-    def kill_web_worker(self, svc: str, rng: random.Random) -> None:
-        children = _children(self.procs[svc].pid)
-        if children:
-            os.kill(rng.choice(children), signal.SIGKILL)  # the master starts another
-
-    def kill_events_worker(self, svc: str) -> None:
-        name = f"{svc}_worker"
-        os.killpg(self.procs[name].pid, signal.SIGKILL)
-        self.procs[name].wait()
-        time.sleep(0.5)
-        self.start(name)  # as a supervisor (compose's restart policy, systemd) would
-
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            _signal_group(proc, signal.SIGTERM)
-        deadline = time.time() + 15
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                pass
-            _signal_group(proc, signal.SIGKILL)
-            proc.wait()
-
-
 def _merge(*counts: dict) -> dict:
     out: dict = {}
     for count in counts:
         for k, v in count.items():
             out[k] = out.get(k, 0) + v
     return out
-
-
-def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.append(int(entry))
-    return found
 
 
 class Chaos:
