@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PG_TEST_URL    ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run run-prod test test-sqlite test-pg bench lint clean translations screenshots
+.PHONY: install run run-prod test test-sqlite test-pg bench chaos lint clean translations screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ translations: install
 ## Every page at 390x844 and 1366x768 under docs/screenshots/ (Debian's chromium; demo data in a temp dir).
 screenshots: install
 	$(PY) scripts/screenshots.py
+
+## Fault rounds on the production topology with its own PostgreSQL and Redis (about 10 minutes; not part of test).
+chaos: install
+	$(PY) bench/chaos.py
 
 lint: install
 	$(PY) -m compileall -q shared services tests bench

@@ -68,7 +68,7 @@ def start(env: dict, work: Path, procs: list[subprocess.Popen]) -> dict[str, int
         procs.append(subprocess.Popen([sys.executable, "-m", "services.cli", "worker", svc], cwd=ROOT, env=env,
                                       stdout=log, stderr=log))
     for svc in SERVICES:
-        wait_ready(ports[svc], procs, timeout=300, path=f"/{svc}/readyz")  # 9 processes boot on shared cores
+        wait_ready(ports[svc], procs, timeout=300, service=svc)  # 9 processes boot on shared cores
     nginx = shutil.which("nginx")
     if not nginx:
         return ports
@@ -79,7 +79,7 @@ def start(env: dict, work: Path, procs: list[subprocess.Popen]) -> dict[str, int
     (work / "nginx.conf").write_text(conf)
     procs.append(subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"),
                                    "-g", f"daemon off; pid {work / 'nginx.pid'};"], stdout=log, stderr=log))
-    wait_ready(gateway, procs, timeout=60, path="/booking/readyz")
+    wait_ready(gateway, procs, timeout=60)
     return {svc: gateway for svc in SERVICES}
 
 

@@ -16,12 +16,19 @@ class Result:
     status: int
     latency_ms: float
     body: bytes
+    request: int = -1  # its index in the list of requests
+    attempts: int = 1
 
 
 @dataclass
 class Run:
     results: list[Result] = field(default_factory=list)
     seconds: float = 0.0
+    retried: dict = field(default_factory=dict)  # answer (599: no connection) -> how many times sent again
+
+    @property
+    def retries(self) -> int:
+        return sum(self.retried.values())
 
     @property
     def rate(self) -> float:
@@ -52,9 +59,9 @@ async def _request(reader, writer, host: str, method: str, path: str, headers: d
     return status, data, close
 
 
-async def _run(host: str, port: int, requests: list[tuple], concurrency: int) -> Run:
+async def _run(host: str, port: int, requests: list[tuple], concurrency: int, retry, attempts: int) -> Run:
     queue: asyncio.Queue = asyncio.Queue()
-    for item in requests:
+    for item in enumerate(requests):
         queue.put_nowait(item)
     run = Run()
 
@@ -62,26 +69,34 @@ async def _run(host: str, port: int, requests: list[tuple], concurrency: int) ->
         reader = writer = None
         while True:
             try:
-                method, path, headers, body = queue.get_nowait()
+                index, (method, path, headers, body) = queue.get_nowait()
             except asyncio.QueueEmpty:
                 break
-            for attempt in range(3):
+            for attempt in range(attempts):
+                last = attempt == attempts - 1
                 try:
                     if writer is None:
                         reader, writer = await asyncio.open_connection(host, port)
                     t0 = time.perf_counter()
                     status, data, close = await _request(reader, writer, f"{host}:{port}", method, path, headers, body)
-                    run.results.append(Result(status, (time.perf_counter() - t0) * 1000, data))
                     if close:
                         writer.close()
                         writer = None
+                    if retry and not last and retry(status, data):
+                        run.retried[status] = run.retried.get(status, 0) + 1
+                        await asyncio.sleep(min(0.1 * 2 ** attempt, 2.0))
+                        continue
+                    run.results.append(Result(status, (time.perf_counter() - t0) * 1000, data, index, attempt + 1))
                     break
-                except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                except (ConnectionError, asyncio.IncompleteReadError, OSError, ValueError, IndexError):
                     if writer is not None:
                         writer.close()
                     writer = None
-                    if attempt == 2:
-                        run.results.append(Result(599, 0.0, b"connection failed"))
+                    if last:
+                        run.results.append(Result(599, 0.0, b"connection failed", index, attempt + 1))
+                    elif retry:
+                        run.retried[599] = run.retried.get(599, 0) + 1
+                        await asyncio.sleep(min(0.1 * 2 ** attempt, 2.0))
         if writer is not None:
             writer.close()
 
@@ -91,9 +106,13 @@ async def _run(host: str, port: int, requests: list[tuple], concurrency: int) ->
     return run
 
 
-def load(host: str, port: int, requests: list[tuple], concurrency: int = 64) -> Run:
-    """requests: (method, path, headers, body-bytes-or-None) tuples, sent as fast as the server answers."""
-    return asyncio.run(_run(host, port, requests, concurrency))
+def load(host: str, port: int, requests: list[tuple], concurrency: int = 64, *, retry=None, attempts: int = 3) -> Run:
+    """requests: (method, path, headers, body-bytes-or-None) tuples, sent as fast as the server answers.
+
+    A request whose connection fails is sent again, up to `attempts` times in all. With
+    `retry(status, body) -> bool` an answer it says yes to is sent again too, after a
+    growing pause (0.1 s, 0.2 s, ... up to 2 s), as is a failed connection."""
+    return asyncio.run(_run(host, port, requests, concurrency, retry, attempts))
 
 
 def json_request(method: str, path: str, token: str | None, payload: dict | None) -> tuple:

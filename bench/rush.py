@@ -61,17 +61,25 @@ def seed(url: str, n: int, capacity: int) -> None:
             "offer_id": OFFER, "revision": 1, "union_path": ["u-suzhou"], "title": "网约车司机免费体检（抢报）",
             "status": "published", "eligibility": {"max_age": 40}, "per_worker_limit": None, "waitlist": True,
             "sessions": [{"session_id": SESSION, "starts_at": starts.isoformat(), "capacity": capacity}]}))
-        s.execute(insert(Profile), [{"worker_id": f"rw{i:05d}", "revision": 1, "birth_date": date(1996, 3, 1),
+    db.dispose()
+    seed_profiles(url, [f"rw{i:05d}" for i in range(n)])
+
+
+def seed_profiles(url: str, worker_ids: list[str]) -> None:
+    """Booking's read model of these workers' profiles: 30 years old, eligible for the rush's offer."""
+    db = Database(url)
+    with db.transaction() as s:
+        s.execute(insert(Profile), [{"worker_id": w, "revision": 1, "birth_date": date(1996, 3, 1),
                                      "district": "sip", "worker_category": "ride_hailing_driver",
-                                     "union_member": True} for i in range(n)])
+                                     "union_member": True} for w in worker_ids])
     db.dispose()
 
 
-def wait_ready(port: int, procs, timeout: float = 60, path: str = "/booking/readyz") -> None:
+def wait_ready(port: int, procs, timeout: float = 60, service: str = "booking") -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{service}/readyz", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:

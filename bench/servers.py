@@ -90,9 +90,9 @@ class RedisServer:
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
-    def start(self) -> None:
+    def start(self, appendonly: bool = True) -> None:
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
-                "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+                "--save", "", "--appendonly", "yes" if appendonly else "no", "--appendfsync", "always",
                 "--logfile", os.path.join(self.dir, "server.log")]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
@@ -122,6 +122,25 @@ class RedisServer:
                     path = os.path.join(self.dir, name)
                     shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         self.start()
+
+    def snapshot(self) -> str:
+        """A copy of the data as it is now (SAVE), to roll back to."""
+        import redis
+
+        redis.Redis.from_url(self.url()).save()
+        kept = os.path.join(tempfile.gettempdir(), f"redis-snapshot-{self.port}-{os.getpid()}.rdb")
+        shutil.copy(os.path.join(self.dir, "dump.rdb"), kept)
+        return kept
+
+    def roll_back(self, snapshot: str) -> None:
+        """Killed, then started from an older snapshot: what came after it is lost (a failover to a lagging replica)."""
+        import redis
+
+        self.restart(persist=False)  # killed, its directory wiped
+        self.stop()
+        shutil.move(snapshot, os.path.join(self.dir, "dump.rdb"))
+        self.start(appendonly=False)  # loads dump.rdb
+        redis.Redis.from_url(self.url()).config_set("appendonly", "yes")
 
     def cleanup(self) -> None:
         self.stop()

@@ -36,6 +36,11 @@ Handler = Callable[[Session, Envelope], None]
 OUTAGE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
 
+def _outage(exc: Exception) -> bool:
+    """Not the event's fault: the database or Redis failed, or Redis lost the group."""
+    return isinstance(exc, OUTAGE) or (isinstance(exc, ResponseError) and "NOGROUP" in str(exc))
+
+
 class Consumer:
     def __init__(self, db: Database, redis, group: str, inbox: Table, handlers: dict[str, dict[str, Handler]],
                  *, name: str | None = None, claim_idle_ms: int = 30_000, block_ms: int = 1000,
@@ -114,9 +119,9 @@ class Consumer:
         if len(parsed) > 1:
             try:
                 return self._apply(stream, parsed)
-            except OUTAGE:
-                raise
             except Exception as exc:  # a handler failed or a constraint refused: nothing was committed
+                if _outage(exc):
+                    raise
                 log.info("%s: a batch of %d from %s failed (%s); applying them one at a time",
                          self.group, len(parsed), stream, type(exc).__name__)
         return sum(self._handle(stream, entry) for entry in parsed)
@@ -149,9 +154,9 @@ class Consumer:
             return self._apply(stream, [entry])
         except IntegrityError:
             log.info("%s: event %s applied concurrently; skipping", self.group, env.id)
-        except OUTAGE:
-            raise
-        except Exception:
+        except Exception as exc:
+            if _outage(exc):
+                raise
             attempts = self._attempts.get(entry_id, 0) + 1
             self._attempts[entry_id] = attempts
             log.exception("%s: handling %s (%s) failed, attempt %d", self.group, env.id, env.type, attempts)
