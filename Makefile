@@ -38,6 +38,7 @@ test-pg: install
 bench: install
 	$(PY) bench/matching.py
 	$(PY) bench/rush.py
+	$(PY) bench/imports.py
 
 lint: install
 	$(PY) -m compileall -q shared services tests bench
