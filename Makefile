@@ -38,6 +38,7 @@ test-pg: install
 bench: install
 	$(PY) bench/matching.py
 	$(PY) bench/rush.py
+	$(PY) bench/imports.py
 
 ## The web pages' catalogue: extract the strings, merge them into the .po, compile the .mo (committed).
 translations: install

@@ -9,6 +9,7 @@ check that this run still holds the claim. The uploaded bytes are deleted when t
 from __future__ import annotations
 
 import logging
+import tempfile
 from datetime import timedelta
 from typing import Iterator
 
@@ -31,7 +32,8 @@ MAX_BYTES = 64 * 1024 * 1024  # a whole campaign's questionnaire export
 SYNC_MAX_BYTES = 2 * 1024 * 1024  # answered by the request up to this (a few seconds); larger: a job
 CHUNK_BYTES = 1024 * 1024
 READ_BYTES = 256 * 1024
-LEASE = timedelta(seconds=120)  # renewed by every batch (a batch takes well under a second)
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # an upload larger than this waits in a temporary file
+LEASE = timedelta(seconds=120)  # renewed by every batch (a batch takes a few seconds at most)
 MAX_ATTEMPTS = 3
 
 
@@ -57,11 +59,17 @@ def receive(session: Session, principal: Principal, kind: str, stream, content_l
         if want_async is False:
             raise _too_large(f"Over {SYNC_MAX_BYTES // 2**20} MiB a file is imported as a job: "
                              "send it without async=false.")
-    upload = Upload(session, principal, kind)
-    for data in head:
-        upload.write(data)
-    while data := _read(stream):
-        upload.write(data)
+    # The whole body first, then the database: a slow upload holds no transaction open (on SQLite
+    # that would be the one writer's lock).
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+        for data in head:
+            spool.write(data)
+        while data := _read(stream):
+            spool.write(data)
+        spool.seek(0)
+        upload = Upload(session, principal, kind)
+        while data := spool.read(CHUNK_BYTES):
+            upload.write(data)
     return upload.close()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections import deque
 from datetime import date, datetime, time
 from typing import Iterable, Iterator, NamedTuple
@@ -26,6 +27,7 @@ KINDS = {CSV: "csv", XLSX: "xlsx"}
 MAX_ROW_CHARS = 16_384
 MAX_LINE_BYTES = 4 * MAX_ROW_CHARS
 BOM = codecs.BOM_UTF8
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # a 64 MiB workbook of text unpacks to a few hundred MiB
 
 
 class Row(NamedTuple):
@@ -191,6 +193,13 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:
+        raise ValidationFailed({"file": ["This is not a readable Excel .xlsx workbook."]}) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ValidationFailed({"file": [f"The workbook unpacks to more than {MAX_XLSX_UNPACKED // 2**20} MiB."]})
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         width = None
@@ -202,8 +211,7 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
             if cells and len(cells) < width:  # empty cells at the end of a row are not written to the file
                 cells += [""] * (width - len(cells))
             yield Row(number, cells)
-    except ValidationFailed:
-        raise
+        book.close()
     except Exception:  # any way a file can fail to be a workbook (zip, XML, missing parts)
         raise ValidationFailed({"file": ["This is not a readable Excel .xlsx workbook."]}) from None
 

@@ -104,3 +104,12 @@ def test_a_broken_workbook_or_header_is_422_and_imports_nothing(client, admin):
     assert "header" in assert_problem(post(client, admin, xlsx([["id", "text"], ["w-1", "体检"]]),
                                            content_type=XLSX), 422)["errors"]
     assert client.get("/matching/needs", token=admin).get_json()["total"] == 0
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(client, admin, monkeypatch):
+    from services.matching import tabular
+
+    monkeypatch.setattr(tabular, "MAX_XLSX_UNPACKED", 1000)
+    body = assert_problem(post(client, admin, xlsx([["worker_id", "text", "category", "source", "interview_point"]]),
+                               content_type=XLSX), 422)
+    assert "unpacks" in body["errors"]["file"][0]

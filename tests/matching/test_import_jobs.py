@@ -171,3 +171,11 @@ def test_an_xlsx_upload_runs_as_a_job(client, admin, pump):
     pump()
     job = client.get(resp.headers["Location"], token=admin).get_json()
     assert (job["status"], job["imported"], [r["line"] for r in job["rejected"]]) == ("done", 1, [3])
+
+
+def test_over_the_limit_of_an_import_is_413_and_stores_nothing(client, admin, dbs, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
+    body = assert_problem(post(client, admin, HEADER + rows(40), headers=ASYNC), 413, "payload-too-large")
+    assert "limit" in body["detail"]
+    with dbs["matching"].transaction() as s:
+        assert s.scalar(select(func.count()).select_from(ImportJob)) == 0
