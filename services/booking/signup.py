@@ -149,7 +149,7 @@ def already_booked() -> Conflict:
 def _whose(principal: Principal, worker_id: str | None) -> str:
     if principal.is_worker:
         if worker_id not in (None, principal.sub):
-            raise Forbidden("A worker books only for itself.")
+            raise NotFound(f"No worker {worker_id!r} that you may see.")  # one rule: what you may not see is 404
         return principal.sub
     if not worker_id:
         raise ValidationFailed({"worker_id": ["Staff and admins must say which worker they book for."]})

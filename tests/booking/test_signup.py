@@ -92,7 +92,7 @@ def test_unknown_or_unpublished_sessions_are_404(client, admin, token, pump):
 
 def test_who_may_book_for_whom(client, world, admin):
     s = world["session"]
-    assert_problem(book(client, world["tokens"]["w1"], s, worker_id="w2"), 403)
+    assert_problem(book(client, world["tokens"]["w1"], s, worker_id="w2"), 404, "not-found")  # API.md's one rule
     assert_problem(book(client, world["staff"], s), 422, "validation-error")
     assert_problem(book(client, world["other_staff"], s, worker_id="w2"), 403)
     on_behalf = book(client, world["staff"], s, worker_id="w2")

@@ -1,10 +1,11 @@
 """The reach rule (services/matching/reach.py): pure form against the definition, SQL form against
 the pure form, and the union tree arriving from catalog's events."""
+import json
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from services.matching.models import Profile, Union
 from services.matching.reach import EVERYONE, Reach, UnionNode, reach_of, staff_reach
@@ -114,3 +115,29 @@ def test_catalog_unions_reach_matching_through_events(client, admin, pump, dbs, 
     assert held[tree["ent"]["id"]] == (tree["sip"]["id"], "sip", ent["path"])
     assert held[tree["city"]["id"]] == (None, "gusu", [tree["city"]["id"]])
     assert len(held) == 4
+
+
+def test_unions_made_before_union_events_are_published_by_the_migration(tmp_path):
+    """Catalog's migration 0002: a database loaded earlier (the demo's unions) still feeds matching."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from shared.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    cfg = alembic_config("catalog", url)
+    command.upgrade(cfg, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO catalog_unions (id, name, district, parent_id, path, created_at) VALUES "
+                          "('u-c', '市总工会', 'gusu', NULL, '/u-c/', '2026-01-01 00:00:00'), "
+                          "('u-b', '船员工会', 'wujiang', 'u-c', '/u-c/u-b/', '2026-01-01 00:00:00')"))
+    command.upgrade(cfg, "head")
+    with engine.begin() as conn:
+        rows = conn.execute(text("SELECT type, payload, published_at FROM catalog_outbox ORDER BY seq")).all()
+    engine.dispose()
+    assert [(t, json.loads(p), published) for t, p, published in rows] == [
+        ("union.created", {"union_id": "u-c", "name": "市总工会", "district": "gusu", "parent_id": None,
+                           "path": ["u-c"]}, None),
+        ("union.created", {"union_id": "u-b", "name": "船员工会", "district": "wujiang", "parent_id": "u-c",
+                           "path": ["u-c", "u-b"]}, None)]
