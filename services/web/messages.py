@@ -57,6 +57,7 @@ BY_FIELD = {
 BY_WORDING = {
     "Missing data for required field.": _l("这一项必须填写。"),
     "Field may not be null.": _l("这一项必须填写。"),
+    "Must not be blank.": _l("这一项必须填写。"),
     "Not a valid date.": _l("日期格式不对，请按 年-月-日 填写。"),
     "Not a valid integer.": _l("请填写数字。"),
     "The text is blank.": _l("请写下你的需求。"),

@@ -108,7 +108,7 @@ def _flatten(errors, path: str = ""):
 
 
 def _wording(field: str, text: str) -> str:
-    if "required" in text or "may not be null" in text:
+    if "required" in text or "may not be null" in text or "Must not be blank" in text:
         return _("这一项必须填写。")
     if text.startswith("Must be one of"):
         return _("请从列表里选。")
