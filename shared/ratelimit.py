@@ -13,7 +13,6 @@ import logging
 import time
 
 from flask import Flask, current_app, request
-from redis.exceptions import RedisError
 
 from .errors import DomainError, RateLimited
 
@@ -61,9 +60,10 @@ def _admit(caller: str, limits: dict[str, int]) -> None:
             pipe.incr(key)
             pipe.expire(key, 120)
         counts = pipe.execute()[::2]
-    except (RedisError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the client raises (RedisError, or a ValueError from
+        # a connection a timed-out read left closed), an admission gate lets the request through
         _skip_until = now + SKIP_AFTER_FAILURE
-        log.warning("rate limit not checked for %.0f s (Redis: %s)", SKIP_AFTER_FAILURE, exc)
+        log.warning("rate limit not checked for %.0f s (Redis: %s: %s)", SKIP_AFTER_FAILURE, type(exc).__name__, exc)
         return
     for (name, per_minute), count in zip(limits.items(), counts):
         if count > per_minute:

@@ -40,14 +40,19 @@ def test_a_bad_token_is_not_counted_and_still_401(client, low_limits):
 
 
 class _DeadRedis:
+    def __init__(self, error):
+        self.error = error
+
     def pipeline(self, **_kw):
-        raise RedisConnectionError("Connection refused")
+        raise self.error
 
 
+@pytest.mark.parametrize("error", [RedisConnectionError("Connection refused"),
+                                   ValueError("I/O operation on closed file.")])  # redis-py after a timed-out read
 def test_when_redis_fails_requests_pass_and_the_failure_is_logged(client, token, apps, low_limits, monkeypatch,
-                                                                 caplog):
+                                                                 caplog, error):
     for app in apps.values():
-        monkeypatch.setitem(app.extensions, "unionhub.redis", _DeadRedis())
+        monkeypatch.setitem(app.extensions, "unionhub.redis", _DeadRedis(error))
     tok = token("worker", "w-dead")
     with caplog.at_level(logging.WARNING, logger="unionhub.ratelimit"):
         statuses = [client.get("/booking/bookings", token=tok).status_code for _ in range(6)]
