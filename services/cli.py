@@ -154,7 +154,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="all three services in one process (SQLite + fakeredis by default)")
+    p = sub.add_parser("serve", help="every service in one process (SQLite + fakeredis by default)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--threads", type=int, default=16)
     p.set_defaults(func=cmd_serve)

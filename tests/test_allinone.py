@@ -37,7 +37,7 @@ def serve(tmp_path):
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):  # up to a minute on a loaded machine
+        for _ in range(600):  # up to a minute: start-up migrates and loads the demo, on a shared machine
             try:
                 if get(base + "/catalog/healthz")[0] == 200:
                     return base

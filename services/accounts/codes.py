@@ -91,17 +91,16 @@ def check_code(db: Database, key: bytes, phone: str, code: str, now: datetime) -
     """Use the number's code: the worker (made on the first sign-in), or 401 invalid-code / code-expired."""
     with db.transaction() as session:
         row = session.scalar(select(Code).where(Code.phone_e164 == phone).with_for_update())
-        if row is None or row.expires_at <= now or row.tries_left <= 0:
-            row = None
-        elif hmac.compare_digest(row.code_hash, _mac(key, phone, code)):
+        live = row is not None and row.expires_at > now and row.tries_left > 0
+        if live and hmac.compare_digest(row.code_hash, _mac(key, phone, code)):
             session.delete(row)
             worker = worker_for_phone(session, phone, now)
             worker.last_sign_in_at = now
             return worker
-        else:
+        if live:
             row.tries_left -= 1
             tries_left = row.tries_left
-    if row is None:
+    if not live:
         raise code_expired()
     raise Unauthorized(f"The code is not right; {tries_left} {'try' if tries_left == 1 else 'tries'} left."
                        if tries_left else "The code is not right, and that was the last try: ask for a new one.",

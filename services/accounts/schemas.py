@@ -16,12 +16,15 @@ NEW_PASSWORD = validate.Length(min=MIN_LENGTH, max=200,
                                error=f"At least {MIN_LENGTH} characters (and at most 200).")
 
 
+NO_CONTROL = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="No control characters.")  # PostgreSQL refuses NUL
+
+
 def _text(**kwargs):
-    return fields.String(validate=validate.Length(min=1, max=100), **kwargs)
+    return fields.String(validate=[validate.Length(min=1, max=100), NO_CONTROL], **kwargs)
 
 
 class PasswordSignInSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    username = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_CONTROL])
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -86,7 +89,7 @@ class UserPatchSchema(Schema):
 
 class UserQuery(PageArgs):
     role = fields.String(validate=one_of(USER_ROLES))
-    union_id = fields.String(validate=validate.Length(max=40))
+    union_id = fields.String(validate=UNION_ID)
 
 
 class DemoLoginSchema(ma.Schema):

@@ -56,7 +56,7 @@ def list_users(session: Session, args: dict) -> dict:
 
 
 def get_user(session: Session, user_id: str) -> User:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if len(user_id) <= 40 and user_id.isprintable() else None  # no NUL to PostgreSQL
     if user is None:
         raise NotFound(f"No staff or admin account {user_id!r}.")
     return user

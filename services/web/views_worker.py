@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -50,7 +51,9 @@ def offer(offer_id: str):
     mine = {}
     if user and user["role"] == "worker":
         mine = {b["session_id"]: b for b in my_bookings(offer_id=offer_id) if b["status"] in ACTIVE}
-    sessions = [{**s, "availability": availability(s["id"]), "mine": mine.get(s["id"])} for s in item["sessions"]]
+    now = datetime.now(timezone.utc)
+    sessions = [{**s, "availability": availability(s["id"]), "mine": mine.get(s["id"]),
+                 "started": datetime.fromisoformat(s["starts_at"]) <= now} for s in item["sessions"]]
     return render_template("worker/offer.html", offer=item, sessions=sessions, key=uuid.uuid4().hex)
 
 

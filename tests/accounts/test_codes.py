@@ -198,3 +198,30 @@ def test_first_sign_ins_of_one_number_at_once_make_one_worker(acc, dbs):
     assert not errors and len(ids) == 8 and len(set(ids)) == 1
     with acc.db.transaction() as session:
         assert session.scalars(select(Worker.id).where(Worker.phone_e164 == "+8613700000000")).all() == ids[:1]
+
+
+def test_parallel_guesses_get_five_tries_in_all(client, acc, sender):
+    """Ten wrong codes at once (real threads; on PostgreSQL too): five are tried, the rest find the code dead."""
+    import threading
+
+    from services.accounts.codes import check_code
+    from shared.errors import DomainError
+
+    ask(client)
+    right = int(sender.sent[0][1])
+    slugs = []
+    barrier = threading.Barrier(10)
+
+    def guess(i):
+        barrier.wait()
+        try:
+            check_code(acc.db, acc.code_key, "+8613812345678", f"{(right + i) % 1_000_000:06d}", acc.clock())
+        except DomainError as exc:
+            slugs.append(exc.slug)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(1, 11)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(slugs) == ["code-expired"] * 5 + ["invalid-code"] * 5

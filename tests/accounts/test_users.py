@@ -80,3 +80,16 @@ def test_unknown_user_is_404_and_an_admin_cannot_disable_themself(client, acc, a
     mine = client.post("/accounts/sessions/password", {"username": "boss", "password": "correct horse 1"}).get_json()
     body = assert_problem(client.patch(f"/accounts/users/{me.id}", {"active": False}, token=mine["token"]), 422)
     assert "active" in body["errors"]
+
+
+def test_control_characters_are_422_not_a_database_error(client, acc, admin):
+    """PostgreSQL refuses NUL in text: it must be a 422, never a 5xx."""
+    body = assert_problem(client.post("/accounts/sessions/password", {"username": "li\u0000", "password": "x"}), 422)
+    assert "username" in body["errors"]
+    assert "display_name" in assert_problem(client.post("/accounts/users", {**NEW, "display_name": "a\u0000"},
+                                                        token=admin), 422)["errors"]
+    assert_problem(client.get("/accounts/users?union_id=u%00x", token=admin), 422)
+    assert_problem(client.post("/accounts/codes", {"phone": "138\u00001234"}), 422)
+    assert_problem(client.post("/accounts/sessions/code", {"phone": "13812345678", "code": "12345\u0000"}), 422)
+    assert_problem(client.patch("/accounts/users/usr_%00", {"active": True}, token=admin), 404)
+    assert_problem(client.patch("/accounts/users/" + "u" * 41, {"active": True}, token=admin), 404)

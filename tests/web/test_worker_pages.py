@@ -113,3 +113,13 @@ def test_staff_see_an_offer_without_sign_up_buttons_and_go_to_their_home(browser
     assert "剩余 1 个名额" in page and "/book" not in page
     assert browser_client.get("/").status_code == 302
     assert browser_client.get("/bookings").status_code == 403
+
+
+def test_a_session_that_has_started_offers_no_sign_up(worker, client, admin, pump):
+    union = make_union(client, admin, "园区总工会", "sip")
+    offer = make_offer(client, admin, union["id"], sessions=[
+        {"starts_at": iso(hours=-1), "ends_at": iso(hours=2), "capacity": 5},
+        {"starts_at": iso(days=3), "ends_at": iso(days=3, hours=2), "capacity": 5}])
+    pump()
+    page = worker.get(f"/offers/{offer['id']}").get_data(as_text=True)
+    assert page.count("这一场已经开始，不能再报名。") == 1 and page.count('/book"') == 1
