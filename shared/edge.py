@@ -20,6 +20,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 MAX_DEPTH = 32  # the deepest body the API takes is 4 levels; room for future shapes
 MAX_INT_DIGITS = 19  # a signed 64-bit integer; no field holds more
+NOT_ALLOWED = "Control characters (such as NUL) and lone surrogates (half of a UTF-16 pair) are not allowed."
 
 
 def has_control(text: str, *, multiline: bool = False) -> bool:
@@ -39,7 +40,7 @@ def check_path_and_query(path: str, args) -> None:
         if has_control(name):
             raise BadRequest("A query parameter's name contains control characters.")
         if has_control(value):
-            bad[name] = ["Control characters (such as NUL) are not allowed."]
+            bad[name] = [NOT_ALLOWED]
     if bad:
         raise ValidationFailed(bad)
 
@@ -96,7 +97,7 @@ def check_json_tree(body) -> None:
                 raise BadRequest("A field name in the body contains control characters.")
             if isinstance(value, str):
                 if has_control(value, multiline=True):
-                    bad[name] = ["Control characters (such as NUL) are not allowed."]
+                    bad[name] = [NOT_ALLOWED]
             elif isinstance(value, (dict, list)):
                 stack.append((value, name, depth + 1))
     if bad:

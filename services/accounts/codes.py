@@ -1,7 +1,8 @@
 """Worker sign-in: a 6-digit code sent to a mainland mobile number, valid 5 minutes, 5 tries.
 
 Codes are stored as an HMAC-SHA256 (key derived from JWT_SECRET), never in clear. Limits: one
-live code per number (a new one after 60 s), 5 codes per number and 20 per client address an hour."""
+live code per number (a new one after 60 s), 5 codes per number and 200 per client address an hour
+(a union office, an interview point or a factory's Wi-Fi puts many workers behind one address)."""
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,7 @@ RESEND_AFTER = timedelta(seconds=60)
 TRIES = 5
 HOUR = timedelta(hours=1)
 PER_NUMBER = 5  # codes an hour
-PER_ADDRESS = 20  # codes an hour
+PER_ADDRESS = 200  # codes an hour: many workers share one address at an interview point
 
 
 def code_key(jwt_secret: str) -> bytes:

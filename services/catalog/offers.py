@@ -51,7 +51,9 @@ def create_offer(session: Session, principal: Principal, data: dict, offer_id: s
 
 
 def visible_to(offer: Offer, principal: Principal | None) -> bool:
-    if offer.status == "published":
+    """Drafts only for their union's staff (and above) and admins; once published, to everyone, closed
+    included: a worker who booked must still see what, when and where (a draft closed unpublished stays hidden)."""
+    if offer.status == "published" or (offer.status == "closed" and offer.published_at is not None):
         return True
     return principal is not None and principal.acts_for(offer.union_path_ids)
 

@@ -55,7 +55,8 @@ def offer_new():
             raise
         return _form("staff/offer_form.html", 422, values=form_values(form=request.form), offer=None,
                      fields=field_errors(exc.errors, form=request.form), error=_offer_message(exc))
-    flash(_("草稿已保存。添加场次后就可以发布。"), "success")
+    flash(_("草稿已保存，确认无误后就可以发布。") if offer.get("sessions") else _("草稿已保存。添加场次后就可以发布。"),
+          "success")
     return redirect(url_for("staff.offer", offer_id=offer["id"]))
 
 

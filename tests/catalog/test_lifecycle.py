@@ -32,7 +32,10 @@ def test_publish_then_close(client, staff, tree):
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     assert_problem(client.post(f"/catalog/offers/{offer['id']}/close", token=staff), 409, "invalid-state")
     assert_problem(client.post(f"/catalog/offers/{offer['id']}/publish", token=staff), 409, "invalid-state")
-    assert_problem(client.get(f"/catalog/offers/{offer['id']}"), 404)  # closed: not public any more
+    seen = client.get(f"/catalog/offers/{offer['id']}")  # closed: still readable, for those who booked it
+    assert seen.status_code == 200 and seen.get_json()["status"] == "closed"
+    listed = client.get("/catalog/offers").get_json()["items"]
+    assert offer["id"] not in [o["id"] for o in listed]  # but no longer listed for everyone
 
 
 def test_a_draft_may_change_anything(client, staff, tree):
@@ -116,6 +119,7 @@ def test_closed_offers_cannot_change(client, staff, tree):
 def test_a_draft_can_be_closed(client, staff, tree):
     offer = make_offer(client, staff, tree["sip"]["id"], publish=False)
     assert client.post(f"/catalog/offers/{offer['id']}/close", token=staff).get_json()["status"] == "closed"
+    assert_problem(client.get(f"/catalog/offers/{offer['id']}"), 404)  # never published: never public
 
 
 def test_who_may_change_publish_and_close(client, token, admin, tree):
