@@ -104,6 +104,7 @@ def main() -> None:
         for account, pages in ((worker, WORKER_PAGES), (staff, STAFF_PAGES)):
             with httpx.Client(base_url=base, timeout=60) as http:
                 sign_in(http, account)
+                print(f"-- signed in as {account['label']}")
                 for label, path in pages:
                     http.get(path)  # warm: first-use caches (jieba, templates)
                     measure(http, label, path, args.n)
