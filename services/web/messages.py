@@ -5,6 +5,8 @@ that caused them (by field name, then by the API's wording, else a plain one).
 """
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -99,3 +101,33 @@ def field_messages(err: ApiError) -> dict[str, str]:
             text = BY_FIELD[field]
         out[field] = str(text or BY_FIELD.get(field) or FIELD_FALLBACK)
     return out
+
+
+def field_wording(field: str, text: str) -> str:
+    """A marshmallow message of a staff form's field (ranges, lengths, the offer's own rules) in Chinese."""
+    if "required" in text or "may not be null" in text or "Must not be blank" in text:
+        return _("这一项必须填写。")
+    if text.startswith("Must be one of"):
+        return _("请从列表里选。")
+    if "min_age must not be above max_age" in text:
+        return _("最高年龄不能小于最低年龄。")
+    if "ends_at must be after starts_at" in text:
+        return _("结束时间要晚于开始时间。")
+    if "must start in the future" in text:
+        return _("新场次的开始时间要在现在之后。")
+    if "Shorter than minimum length 1" in text or "Length must be between 1" in text and field == "categories":
+        return _("至少选一项。")
+    match = re.search(r"greater than or equal to (\d+) and less than or equal to (\d+)", text)
+    if match:
+        return _("请填写 %(lo)s 到 %(hi)s 之间的数字。", lo=match.group(1), hi=match.group(2))
+    match = re.search(r"Length must be between 1 and (\d+)", text)
+    if match:
+        return _("请填写，最多 %(n)s 个字。", n=match.group(1))
+    match = re.search(r"Length must be between (\d+) and (\d+)|Longer than maximum length (\d+)", text)
+    if match:
+        return _("不能超过 %(n)s 个字。", n=match.group(2) or match.group(3))
+    if "offset" in text or "Not a valid datetime" in text:
+        return _("请选择日期和时间。")
+    if "Not a valid integer" in text:
+        return _("请填写整数。")
+    return _("这一项填写得不对。")

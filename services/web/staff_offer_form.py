@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from . import labels
+from .messages import field_wording
 
 TEXT_FIELDS = ("title", "description", "address")  # what a published offer may still change
 INT_FIELDS = ("min_age", "max_age", "limit_count", "limit_days", "capacity")
@@ -107,35 +108,6 @@ def _flatten(errors, path: str = ""):
         yield path, str(errors)
 
 
-def _wording(field: str, text: str) -> str:
-    if "required" in text or "may not be null" in text or "Must not be blank" in text:
-        return _("这一项必须填写。")
-    if text.startswith("Must be one of"):
-        return _("请从列表里选。")
-    if "min_age must not be above max_age" in text:
-        return _("最高年龄不能小于最低年龄。")
-    if "ends_at must be after starts_at" in text:
-        return _("结束时间要晚于开始时间。")
-    if "must start in the future" in text:
-        return _("新场次的开始时间要在现在之后。")
-    if "Shorter than minimum length 1" in text or "Length must be between 1" in text and field == "categories":
-        return _("至少选一项。")
-    match = re.search(r"greater than or equal to (\d+) and less than or equal to (\d+)", text)
-    if match:
-        return _("请填写 %(lo)s 到 %(hi)s 之间的数字。", lo=match.group(1), hi=match.group(2))
-    match = re.search(r"Length must be between 1 and (\d+)", text)
-    if match:
-        return _("请填写，最多 %(n)s 个字。", n=match.group(1))
-    match = re.search(r"Length must be between (\d+) and (\d+)|Longer than maximum length (\d+)", text)
-    if match:
-        return _("不能超过 %(n)s 个字。", n=match.group(2) or match.group(3))
-    if "offset" in text or "Not a valid datetime" in text:
-        return _("请选择日期和时间。")
-    if "Not a valid integer" in text:
-        return _("请填写整数。")
-    return _("这一项填写得不对。")
-
-
 def field_errors(api_errors: dict, session_prefix: str = "", form=None) -> dict[str, str]:
     """The API's `errors` ({"eligibility": {"max_age": [...]}}, "sessions.0.ends_at": [...]) at the form's fields."""
     out: dict[str, str] = {}
@@ -149,7 +121,7 @@ def field_errors(api_errors: dict, session_prefix: str = "", form=None) -> dict[
         blank = form is not None and not (form.get(name) or "").strip()
         if blank and "Length must be between 1 and" in text:
             text = "Missing data for required field."
-        out.setdefault(name, _wording(name, text))
+        out.setdefault(name, field_wording(name, text))
     return out
 
 
