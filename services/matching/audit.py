@@ -24,6 +24,9 @@ RECOMMENDATIONS_READ = "recommendations.read"
 UNMET_SAMPLES = "unmet.sample_texts"
 EXPORT = "export"
 ERASE = "erase"
+NEED_READ = "need.read"
+NEED_HISTORY = "need.history"
+REPORT_ROWS = "reports.rows"  # the needs behind a report, exported (with their texts)
 
 
 def record(session: Session, principal: Principal, action: str, worker_ids: Iterable[str]) -> None:

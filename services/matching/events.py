@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from shared.events import record_event
 
+from . import bookinglife
 from .models import TAKING_A_PLACE, Booking, OfferSession, Profile, outbox
 
 PROFILE_SAVED = "profile.saved"
@@ -49,8 +50,6 @@ def apply_booking_event(session: Session, env) -> None:
     """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it.
 
     Built from prepared Core statements: during a rush this runs once per sign-up."""
-    from .needs import refresh_status
-
     data = env.data
     conn = session.connection()
     known = conn.execute(_BOOKING_STATE, {"id": data["booking_id"]}).first()
@@ -69,7 +68,8 @@ def apply_booking_event(session: Session, env) -> None:
     step = int(data["status"] in TAKING_A_PLACE) - int(known is not None and known.status in TAKING_A_PLACE)
     if step:
         conn.execute(_MOVE_CONFIRMED, {"sid": data["session_id"], "step": step})
-    refresh_status(session, [data["worker_id"] if known is None else known.worker_id])
+    bookinglife.on_booking_change(session, data["worker_id"] if known is None else known.worker_id,
+                                  data["offer_id"], step, data["booking_id"])
 
 
 _bookings, _sessions = Booking.__table__, OfferSession.__table__

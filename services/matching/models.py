@@ -10,6 +10,8 @@ from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import inbox_table, outbox_table
 from shared.timeutil import utcnow
 
+from .needstates import DONE
+
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
@@ -41,19 +43,47 @@ class Need(Base):
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(32))
     category_source: Mapped[str] = mapped_column(String(16))  # given | inferred
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | fulfilled
+    status: Mapped[str] = mapped_column(String(16), default="open")  # needstates.STATUSES
     source: Mapped[str] = mapped_column(String(16))  # interview | online
     interview_point: Mapped[str | None] = mapped_column(String(200), nullable=True)
     recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when its worker asked for erasure: the text is gone, the row stays for the counts.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The loop (needstates.py, needlife.py): who owns it, what was done, what the worker said.
+    assigned_union_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)  # a due row
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    offer_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    referred_to: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    satisfaction: Mapped[str | None] = mapped_column(String(16), nullable=True)  # the worker's latest answer
+    feedback_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    merged_into: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # each change: +1
 
     __table_args__ = (
         Index("ix_matching_needs_category_status", "category", "status"),
         Index("ix_matching_needs_worker_category", "worker_id", "category"),
         Index("ix_matching_needs_created", "created_at", "id"),
+        Index("ix_matching_needs_assigned_union", "assigned_union_id", "status"),
     )
+
+    @property
+    def offer_list(self) -> list[str]:
+        return list(self.offer_ids or [])
+
+    @property
+    def feedback_due(self) -> bool:
+        """The worker is asked whether it is satisfied: resolved or fulfilled, and not answered since."""
+        return self.status in DONE and (self.feedback_at is None or (
+            self.resolved_at is not None and self.feedback_at < self.resolved_at))
 
 
 class Offer(Base):
@@ -224,6 +254,50 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))  # profile.read, needs.list, recommendations.read, ...
 
     __table_args__ = (Index("ix_matching_audit_worker", "worker_id", "id"),)
+
+
+class NeedHistory(Base):
+    """Every change of a need (need_id) or of a problem item (problem_id): appended, never changed."""
+
+    __tablename__ = "matching_need_history"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    need_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    problem_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None: the system (booking, escalation)
+    actor_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    union_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the owner after the change
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+    __table_args__ = (
+        Index("ix_matching_need_history_need", "need_id", "id"),
+        Index("ix_matching_need_history_problem", "problem_id", "id"),
+    )
+
+
+class ProblemItem(Base):
+    """A group of unresolved needs (category x district x worker category) that a union has taken on."""
+
+    __tablename__ = "matching_problem_items"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<category>.<district>.<worker category>"
+    category: Mapped[str] = mapped_column(String(32))
+    district: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    worker_category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    union_id: Mapped[str] = mapped_column(String(40), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)  # a due row
+    taken_by: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 outbox = outbox_table(Base.metadata, "matching")

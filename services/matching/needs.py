@@ -1,9 +1,7 @@
-"""Needs: what workers asked for, classified, open until a booking meets them."""
+"""Needs: what workers asked for, classified; recorded and listed here, their life in needlife.py."""
 from __future__ import annotations
 
-from typing import Iterable
-
-from sqlalchemy import bindparam, case, exists, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.api import paginate
@@ -11,9 +9,9 @@ from shared.auth import Principal
 from shared.db import new_id
 from shared.timeutil import utcnow
 
-from . import audit, matches
+from . import audit, bookinglife, matches, needviews
 from .classify import classify
-from .models import TAKING_A_PLACE, Booking, Need, OfferCategory, Profile
+from .models import Need, Profile
 from .profiles import check_may_write
 from .reach import not_found, reach_of
 
@@ -45,34 +43,8 @@ def create_need(session: Session, principal: Principal, data: dict) -> Need:
 
 
 def mark_fulfilled(session: Session, need_ids: list[str]) -> None:
-    """New needs start open, unless a booking the worker holds already meets them."""
-    for i in range(0, len(need_ids), matches.BATCH):
-        chunk = need_ids[i:i + matches.BATCH]
-        session.execute(update(Need).where(Need.id.in_(chunk), _met()).values(status="fulfilled")
-                        .execution_options(synchronize_session=False))
-
-
-def _met():
-    """The need's worker holds a confirmed or attended booking on an offer serving its category.
-
-    One level of EXISTS, so that both conditions correlate to the need being updated (a
-    nested EXISTS would match the category against any need in the table)."""
-    return exists().where(
-        Booking.worker_id == Need.worker_id, Booking.status.in_(TAKING_A_PLACE),
-        OfferCategory.offer_id == Booking.offer_id, OfferCategory.category == Need.category)
-
-
-def refresh_status(session: Session, worker_ids: Iterable[str]) -> None:
-    """Recompute open/fulfilled for every need of some workers (after a booking change)."""
-    ids = sorted(set(worker_ids))
-    conn = session.connection()
-    for i in range(0, len(ids), matches.BATCH):
-        conn.execute(_REFRESH, {"ids": ids[i:i + matches.BATCH]})
-
-
-# Built once: every booking event runs it for its worker (once per sign-up in a rush).
-_REFRESH = (update(Need.__table__).where(Need.__table__.c.worker_id.in_(bindparam("ids", expanding=True)))
-            .values(status=case((_met(), "fulfilled"), else_="open")))
+    """New needs start open, unless a booking the worker holds already meets them (bookinglife.py)."""
+    bookinglife.fulfil_new(session, need_ids)
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:
@@ -99,6 +71,7 @@ def list_needs(session: Session, principal: Principal, args: dict) -> dict:
         stmt = stmt.where(Need.category == args["category"])
     if "status" in args:
         stmt = stmt.where(Need.status == args["status"])
+    stmt = needviews.loop_filters(stmt, args)
     stmt = stmt.order_by(Need.created_at.desc(), Need.id.desc())
     page = paginate(session, stmt, args["page"], args["per_page"])
     audit.record(session, principal, audit.NEEDS_LIST, (n.worker_id for n in page["items"]))

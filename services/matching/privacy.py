@@ -25,7 +25,7 @@ from shared.errors import NotFound
 from shared.events import stream_name
 from shared.timeutil import utcnow
 
-from . import audit, events
+from . import audit, events, history
 from .models import AuditEntry, Booking, Match, Need, Profile, outbox
 from .reach import not_found
 from .recommend import recommendations_for
@@ -73,8 +73,10 @@ def erase(session: Session, principal: Principal, worker_id: str, redis=None, st
     now = utcnow()
     session.execute(delete(Match).where(Match.worker_id == worker_id))
     session.execute(delete(Profile).where(Profile.worker_id == worker_id))
+    history.blank_notes(session, list(session.scalars(select(Need.id).where(Need.worker_id == worker_id))))
     session.execute(update(Need).where(Need.worker_id == worker_id)
-                    .values(worker_id=pseudonym, text="", interview_point=None, erased_at=now))
+                    .values(worker_id=pseudonym, text="", interview_point=None, erased_at=now, response=None,
+                            feedback_comment=None))
     session.execute(update(Booking).where(Booking.worker_id == worker_id).values(worker_id=pseudonym))
     session.execute(update(AuditEntry).where(AuditEntry.worker_id == worker_id).values(worker_id=pseudonym))
     scrub_outbox(session, worker_id)

@@ -24,6 +24,7 @@ from . import audit
 from .matches import age_ok
 from .models import Booking, Match, Need, Offer, OfferCategory, OfferSession, Profile
 from .reach import check_reaches
+from .needstates import UNRESOLVED
 
 CATEGORY_LABELS = {
     "health_checkup": "体检", "rest_recuperation": "疗休养", "skills_learning": "学习技能", "housing": "住房",
@@ -82,7 +83,7 @@ def recommend(session: Session, principal, worker_id: str, limit: int = 20) -> l
 
 def recommendations_for(session: Session, profile: Profile, limit: int = 20) -> list[dict]:
     worker_id = profile.worker_id
-    needs = session.scalars(select(Need).where(Need.worker_id == worker_id, Need.status == "open")).all()
+    needs = session.scalars(select(Need).where(Need.worker_id == worker_id, Need.status.in_(UNRESOLVED))).all()
     if not needs:
         return []
     now = utcnow()

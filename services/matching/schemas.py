@@ -9,6 +9,8 @@ from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, alw
 from shared.timeutil import local_today
 from shared.vocab import DISTRICTS, NEED_CATEGORIES, OFFER_KINDS, WORKER_CATEGORIES
 
+from .needstates import STATUSES
+
 SOURCES = ("interview", "online")
 
 
@@ -58,13 +60,30 @@ class NeedSchema(Schema):
     source = fields.String()
     interview_point = fields.String(allow_none=True)
     created_at = LocalDateTime()
+    # The loop (needlife.py): the owner, the answer, the outcome, the worker's word.
+    assigned_union_id = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    response = fields.String(allow_none=True)
+    offer_ids = fields.List(fields.String(), attribute="offer_list", metadata={"description": "Offers named in the response."})
+    outcome = fields.String(allow_none=True)
+    referred_to = fields.String(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    feedback_comment = fields.String(allow_none=True)
+    feedback_due = fields.Boolean(metadata={"description": "Resolved or fulfilled, and the worker has not answered since."})
+    merged_into = fields.String(allow_none=True)
+    resolved_at = LocalDateTime(allow_none=True)
+    updated_at = LocalDateTime(allow_none=True)
 
 
 class NeedQuery(PageArgs):
     worker_id = Id()
     category = fields.String(validate=one_of(NEED_CATEGORIES))
-    status = fields.String(validate=one_of(("open", "fulfilled")))
+    status = fields.String(validate=one_of(STATUSES))
     district = fields.String(validate=one_of(DISTRICTS))
+    worker_category = fields.String(validate=one_of(WORKER_CATEGORIES))
+    assigned_union_id = Id()
+    overdue = fields.Boolean()
 
 
 class ClassifyInSchema(Schema):

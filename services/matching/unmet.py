@@ -16,6 +16,7 @@ from . import audit
 from .matches import age_ok
 from .reach import reach_of
 from .models import Match, Need, Offer, OfferCategory, OfferSession, Profile
+from .needstates import UNRESOLVED
 
 SAMPLES = 3
 REASONS = {
@@ -46,7 +47,7 @@ def _served(now, with_a_place: bool):
 def unmet_needs(session: Session, principal: Principal, args: dict) -> dict:
     """Counts and sample texts over the workers the caller reaches only (reach.py)."""
     now = utcnow()
-    conditions = [Need.status == "open", Need.erased_at.is_(None), ~_served(now, with_a_place=True)]
+    conditions = [Need.status.in_(UNRESOLVED), Need.erased_at.is_(None), ~_served(now, with_a_place=True)]
     reach = reach_of(session, principal)
     if not reach.everyone:
         conditions.append(reach.sql())

@@ -55,6 +55,23 @@ def record_event(db: Session | Connection, table: Table, event_type: str, data: 
     return env
 
 
+def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> int:
+    """Many events (type, data) in one statement, as record_event writes each (bulk changes: escalation)."""
+    if not events:
+        return 0
+    source = table.name.removesuffix("_outbox")
+    now = utcnow()
+    rows = []
+    for event_type, data in events:
+        env = Envelope(type=event_type, data=data, source=source)
+        rows.append({"event_id": env.id, "type": env.type, "source": source, "occurred_at": now,
+                     "payload": json.dumps(data, ensure_ascii=False, default=_json_default)})
+    db.execute(_insert_into(table), rows)
+    if isinstance(db, Session):
+        after_commit_wake(db)
+    return len(rows)
+
+
 @functools.cache
 def _insert_into(table: Table):
     return insert(table)  # built once per outbox: SQLAlchemy caches its compiled form on the object
