@@ -45,7 +45,8 @@ class Api:
         return self._by_prefix.get(prefix, self._base) + path
 
     def request(self, method: str, path: str, *, token: str | None = None, json: dict | None = None,
-                params: dict | None = None, headers: dict | None = None, content: bytes | None = None):
+                params: dict | None = None, headers: dict | None = None, content: bytes | None = None,
+                raw: bool = False):
         headers = dict(headers or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -60,6 +61,8 @@ class Api:
             raise ApiUnavailable(f"{resp.status_code} from {path}")
         if resp.status_code >= 400:
             raise _error(resp)
+        if raw:
+            return resp
         if resp.status_code == 204 or not resp.content:
             return None
         return resp.json()
@@ -96,6 +99,16 @@ def call(method: str, path: str, *, json: dict | None = None, params: dict | Non
 
 def get(path: str, **kw):
     return call("GET", path, **kw)
+
+
+def download(path: str, params: dict | None = None) -> tuple[bytes, str]:
+    """A file the API answers (a CSV or an Excel export) as the signed-in person: (body, content type)."""
+    from .auth import current_token
+
+    api: Api = current_app.extensions["web.api"]
+    resp = api.request("GET", path, params=params, token=current_token(), raw=True,
+                       headers={"X-Request-Id": g.get("request_id") or uuid.uuid4().hex[:16]})
+    return resp.content, resp.headers.get("Content-Type", "application/octet-stream")
 
 
 def post(path: str, json: dict | None = None, **kw):

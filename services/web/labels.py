@@ -71,7 +71,37 @@ NEED_STATUSES = {
     "resolved": _l("已办结"),
     "fulfilled": _l("已满足"),
     "withdrawn": _l("已撤回"),
+    "merged": _l("已合并"),
 }
+
+# How a need ended (resolve's outcomes; `booked`: a booking met it).
+OUTCOMES = {
+    "got_help": _l("已获得帮助"),
+    "not_eligible": _l("不符合条件"),
+    "no_capacity": _l("名额或资源不足"),
+    "could_not_contact": _l("联系不上本人"),
+    "no_longer_needed": _l("已不再需要"),
+    "referred": _l("已转介其他部门"),
+    "booked": _l("已报名相关活动"),
+}
+
+# The steps in a need's history.
+NEED_ACTIONS = {
+    "create": _l("提交需求"),
+    "assign": _l("分派给工会"),
+    "respond": _l("工会答复"),
+    "resolve": _l("办结"),
+    "feedback": _l("职工评价"),
+    "withdraw": _l("职工撤回"),
+    "merge": _l("合并为重复需求"),
+    "merged_in": _l("合并了一条重复需求"),
+    "booked": _l("报名了相关活动"),
+    "booking_cancelled": _l("取消了报名"),
+    "escalate": _l("逾期，转上级工会"),
+    "take": _l("认领"),
+}
+
+SATISFACTION = {"satisfied": _l("满意"), "not_satisfied": _l("不满意")}
 
 ROLES = {"worker": _l("职工"), "staff": _l("工会工作人员"), "admin": _l("管理员")}
 
@@ -82,4 +112,5 @@ def label(table: dict, code) -> str:
 
 TABLES = {"kind": OFFER_KINDS, "category": NEED_CATEGORIES, "district": DISTRICTS,
           "worker_category": WORKER_CATEGORIES, "booking_status": BOOKING_STATUSES,
-          "need_status": NEED_STATUSES, "role": ROLES}
+          "need_status": NEED_STATUSES, "role": ROLES, "outcome": OUTCOMES, "need_action": NEED_ACTIONS,
+          "satisfaction": SATISFACTION}

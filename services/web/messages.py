@@ -54,6 +54,13 @@ BY_FIELD = {
     "children_birth_years": _l("孩子的出生年份要写成4位数字，用逗号隔开，例如 2018,2021。"),
     "new_password": _l("新密码至少要10个字符。"),
     "current_password": _l("当前密码不对。"),
+    "union_id": _l("请选择你所在的工会或下级工会，而且这个工会要能联系到这位职工。"),
+    "due_date": _l("请选择今天或以后一年之内的日期。"),
+    "referred_to": _l("选择“已转介其他部门”时，请写明转给了哪个部门；其他结果不用填。"),
+    "into": _l("请选择同一位职工的另一条需求。"),
+    "offer_ids": _l("活动编号不对，请核对后再填。"),
+    "satisfied": _l("请选择满意或不满意。"),
+    "outcome": _l("请选择办理结果。"),
 }
 
 BY_WORDING = {
@@ -63,6 +70,7 @@ BY_WORDING = {
     "Not a valid date.": _l("日期格式不对，请按 年-月-日 填写。"),
     "Not a valid integer.": _l("请填写数字。"),
     "The text is blank.": _l("请写下你的需求。"),
+    "The due date is in the past.": _l("截止日期不能早于今天。"),
 }
 FIELD_FALLBACK = _l("这一项填写得不对。")
 

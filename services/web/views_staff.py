@@ -38,3 +38,4 @@ def home():
 
 from . import views_staff_admin, views_staff_demand, views_staff_exports, views_staff_imports  # noqa: E402,F401
 from . import views_staff_offers, views_staff_roster  # noqa: E402,F401
+from . import views_staff_needs, views_staff_problems, views_staff_reports  # noqa: E402,F401

@@ -165,3 +165,6 @@ def need_new():
     flash(_("已收到你的需求。我们理解为：%(category)s。工会会跟进，你可以在这里看到处理进度。",
             category=labels.label(labels.NEED_CATEGORIES, need["category"])), "success")
     return redirect(url_for("worker.needs", new=need["id"]))
+
+
+from . import views_worker_needs  # noqa: E402,F401  (the need pages take `bp` from here)
