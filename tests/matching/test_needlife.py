@@ -1,6 +1,8 @@
 """A need's life through the API: every step, its history row and its event, and who may take it."""
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+
+from services.matching.models import Need, NeedHistory
 
 from tests.conftest import assert_problem
 from tests.factories import make_offer
@@ -217,3 +219,17 @@ def test_the_need_list_filters_by_owner_and_lateness(client, w, dbs):
     assert_problem(client.get("/matching/needs?overdue=maybe", token=w.staff["sip"]), 422)
     assert_problem(client.get("/matching/needs?status=done", token=w.staff["sip"]), 422)
     assert c["status"] == "open"
+
+
+def test_erasure_blanks_the_words_in_the_history_and_keeps_the_steps(client, w, dbs):
+    need = need_of(client, w.w1)
+    ok(assign(client, w.staff["sip"], need["id"], w.u["sip"], note="见面谈过，住址在星湖街"))
+    ok(client.post(f"/matching/needs/{need['id']}/resolve", {"outcome": "got_help"}, token=w.staff["sip"]))
+    ok(client.post(f"/matching/needs/{need['id']}/feedback", {"satisfied": False, "comment": "我叫张三"}, token=w.w1))
+    assert client.open("DELETE", "/matching/workers/w-1", token=w.w1).status_code == 204
+    with dbs["matching"].transaction() as s:
+        kept = s.get(Need, need["id"])
+        notes = s.scalars(select(NeedHistory.note).where(NeedHistory.need_id == need["id"])).all()
+        actions = s.scalars(select(NeedHistory.action).where(NeedHistory.need_id == need["id"])).all()
+    assert kept.feedback_comment is None and kept.text == "" and kept.satisfaction == "not_satisfied"
+    assert notes == [None, None, None] and actions == ["assign", "resolve", "feedback"]
