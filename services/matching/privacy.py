@@ -59,7 +59,8 @@ def export(session: Session, principal: Principal, worker_id: str) -> dict:
     reads = session.scalars(select(AuditEntry).where(AuditEntry.worker_id == worker_id)
                             .order_by(AuditEntry.id)).all()
     audit.record(session, principal, audit.EXPORT, [worker_id])
-    return {"worker_id": worker_id, "exported_at": utcnow(), "profile": profile, "needs": needs,
+    steps = [{"need_id": n.id, **step} for n in needs for step in history.of_need(session, n)]
+    return {"worker_id": worker_id, "exported_at": utcnow(), "profile": profile, "needs": needs, "history": steps,
             "recommendations": recommendations_for(session, profile) if profile else [],
             "bookings": bookings, "reads": reads}
 

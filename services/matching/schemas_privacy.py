@@ -6,10 +6,15 @@ from marshmallow import fields, validate
 from shared.api import Id, LocalDateTime, PageArgs, Schema
 
 from .schemas import NeedSchema, ProfileSchema, RecommendationSchema
+from .schemas_loop import HistoryItemSchema
 
 
 class NeedHeldSchema(NeedSchema):
     recorded_by = fields.String(allow_none=True)
+
+
+class HistoryHeldSchema(HistoryItemSchema):
+    need_id = fields.String(required=True)
 
 
 class BookingHeldSchema(Schema):
@@ -34,6 +39,7 @@ class ExportSchema(Schema):
     exported_at = LocalDateTime()
     profile = fields.Nested(ProfileSchema, allow_none=True)
     needs = fields.List(fields.Nested(NeedHeldSchema))
+    history = fields.List(fields.Nested(HistoryHeldSchema))  # every step of every need, oldest first per need
     recommendations = fields.List(fields.Nested(RecommendationSchema))
     bookings = fields.List(fields.Nested(BookingHeldSchema))  # matching's copy of booking's sign-ups
     reads = fields.List(fields.Nested(AuditEntrySchema))  # staff and admin reads of this data

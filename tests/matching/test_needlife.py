@@ -226,6 +226,9 @@ def test_erasure_blanks_the_words_in_the_history_and_keeps_the_steps(client, w, 
     ok(assign(client, w.staff["sip"], need["id"], w.u["sip"], note="见面谈过，住址在星湖街"))
     ok(client.post(f"/matching/needs/{need['id']}/resolve", {"outcome": "got_help"}, token=w.staff["sip"]))
     ok(client.post(f"/matching/needs/{need['id']}/feedback", {"satisfied": False, "comment": "我叫张三"}, token=w.w1))
+    held = ok(client.get("/matching/workers/w-1/export", token=w.w1))["history"]
+    assert [(h["need_id"], h["action"]) for h in held] == [(need["id"], a) for a in
+                                                           ("create", "assign", "resolve", "feedback")]
     assert client.open("DELETE", "/matching/workers/w-1", token=w.w1).status_code == 204
     with dbs["matching"].transaction() as s:
         kept = s.get(Need, need["id"])
