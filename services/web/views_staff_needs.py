@@ -79,7 +79,8 @@ def _need_page(need_id: str, status: int = 200, **context):
               if n["id"] != need_id and n["status"] not in ("withdrawn", "merged")]
     context.setdefault("fields", {})
     context.setdefault("step", None)
-    context.setdefault("form", {"union_id": need.get("assigned_union_id") or "", "due_date": default_due()})
+    context["form"] = {"union_id": need.get("assigned_union_id") or "", "due_date": default_due(),
+                       **context.get("form", {})}
     return render_template("staff/need.html", need=need, steps=steps, others=others, unions=union_choices(),
                            names=union_names(), **context), status
 
