@@ -29,6 +29,7 @@ from services.matching.readmodel import apply_offer_event  # noqa: E402
 from services.matching.worker import build_runners  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
+from shared.db import database_of  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
 from shared.events import Envelope  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
@@ -77,7 +78,7 @@ def main() -> None:
     url = fresh_database("BENCH_MATCHING_DATABASE_URL", "unionhub_bench")
     upgrade("matching", url)
     app = create_app(ServiceConfig(name="matching", database_url=url, redis_url=None, jwt_secret=SECRET))
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     client = Client(app)
     admin = {"Authorization": "Bearer " + issue_token(SECRET, "bench", "admin")}
     rng = random.Random(3)

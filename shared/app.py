@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from . import edge, ratelimit
 from .api import Api, Blueprint
 from .config import ServiceConfig
-from .db import Database
+from .db import Database, database_of, install_database
 from .errors import DomainError, problem, render_domain_error, render_http_exception, render_unexpected
 from .events.redis import connect_redis
 
@@ -102,7 +102,7 @@ def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterabl
     app.config["UNIONHUB"] = config
 
     db = Database(config.database_url)
-    app.extensions["unionhub.db"] = db
+    install_database(app, db)
     app.extensions["unionhub.redis"] = None  # connected on first use
 
     api = Api(app)
@@ -133,7 +133,7 @@ def _register_health(app: Flask, prefix: str) -> None:
     def readyz():
         checks = {}
         try:
-            app.extensions["unionhub.db"].ping()
+            database_of(app).ping()
             checks["database"] = "ok"
         except Exception as exc:  # any failure means not ready
             checks["database"] = f"error: {type(exc).__name__}"

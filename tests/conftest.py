@@ -18,7 +18,7 @@ from services import registry
 from services.gateway import PrefixDispatcher
 from shared.auth import issue_token
 from shared.config import SERVICES, ServiceConfig, normalise_database_url
-from shared.db import Database
+from shared.db import Database, database_of
 from shared.events.redis import connect_redis
 from shared.migrate import upgrade
 
@@ -65,7 +65,7 @@ def apps(configs):
 
 @pytest.fixture(scope="session")
 def dbs(apps):
-    return {name: app.extensions["unionhub.db"] for name, app in apps.items()}
+    return {name: database_of(app) for name, app in apps.items()}
 
 
 @pytest.fixture(scope="session")
