@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from shared.auth import Principal
 from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
+from shared.vocab import ACTIVE_BOOKING, BookingStatus
 
 from .matches import age_ok
 from .models import TAKING_A_PLACE, Booking, Match, Offer
@@ -74,11 +75,11 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
         row["by_worker_category"][category] += count
     counts = session.execute(
         select(Booking.offer_id, Booking.status, func.count())
-        .where(in_scope(Booking.offer_id), Booking.status.in_(("confirmed", "attended", "waitlisted")))
+        .where(in_scope(Booking.offer_id), Booking.status.in_(ACTIVE_BOOKING))
         .group_by(Booking.offer_id, Booking.status)
     ).all()
     for offer_id, status, count in counts:
-        out[offer_id]["waitlisted" if status == "waitlisted" else "confirmed"] += count
+        out[offer_id]["waitlisted" if status == BookingStatus.WAITLISTED else "confirmed"] += count
     for offer_id, row in out.items():
         row["unmet"] = row["matched_workers"] - booked.get(offer_id, 0)
         row["by_district"] = dict(sorted(row["by_district"].items(), key=lambda kv: -kv[1]))
