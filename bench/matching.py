@@ -29,6 +29,7 @@ from services.matching.readmodel import apply_offer_event  # noqa: E402
 from services.matching.worker import build_runners  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
+from shared.event_types import OfferEvent  # noqa: E402
 from shared.db import database_of  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
 from shared.events import Envelope  # noqa: E402
@@ -56,7 +57,7 @@ def offer_event(i: int, rng: random.Random, title: str | None = None) -> Envelop
     sessions = [{"session_id": f"bs-{i}-{k}", "starts_at": (now + timedelta(days=rng.randint(1, 60))).isoformat(),
                  "ends_at": (now + timedelta(days=61)).isoformat(), "capacity": rng.randint(20, 300)}
                 for k in range(rng.randint(1, 4))]
-    return Envelope(type="offer.published", source="catalog", data={
+    return Envelope(type=OfferEvent.PUBLISHED, source="catalog", data={
         "offer_id": f"bo-{i:04d}", "revision": 1, "union_id": f"u-ent-{i % 40}",
         "union_path": ["u-suzhou", f"u-{district}", f"u-ent-{i % 40}"], "kind": kind,
         "title": title or f"{DISTRICTS[district]}{TITLES[kind]}（第{i}期）",
