@@ -29,9 +29,9 @@ from services.matching.readmodel import apply_offer_event  # noqa: E402
 from services.matching.worker import build_runners  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
-from shared.event_types import OfferEvent  # noqa: E402
 from shared.db import database_of  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
+from shared.event_types import OfferEvent  # noqa: E402
 from shared.events import Envelope  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import local_today, utcnow  # noqa: E402
