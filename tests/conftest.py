@@ -19,7 +19,7 @@ from services.gateway import PrefixDispatcher
 from shared.auth import issue_token
 from shared.config import SERVICES, ServiceConfig, normalise_database_url
 from shared.db import Database
-from shared.events.redis import connect_redis
+from shared.events.streams import connect_redis
 from shared.migrate import upgrade
 
 SECRET = "test-secret-0123456789abcdef-0123456789"

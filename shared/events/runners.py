@@ -13,7 +13,7 @@ from ..config import ServiceConfig
 from ..db import Database
 from .consumer import Consumer
 from .envelope import stream_name
-from .redis import connect_redis
+from .streams import connect_redis
 from .relay import Relay
 
 log = logging.getLogger("unionhub.poller")

@@ -4,7 +4,7 @@ import time
 from services import registry
 from shared.config import SERVICES
 from shared.events import Envelope, stream_name
-from shared.runner import start_threads
+from shared.threads import start_threads
 from tests.booking.world import book, build
 from tests.factories import iso, make_need, make_offer, make_profile
 
