@@ -4,16 +4,30 @@ import-linter's contracts (pyproject.toml) check who may import whom; this check
 module reaches itself again through its imports, counting imports inside functions too, so
 a cycle cannot hide behind a late import. Prints each cycle found (shortest chain) and exits 1.
 
+It also fails when a service package under services/ (services.notify, say) is not named in
+the independence contract: import-linter refuses a module that does not exist yet, so the
+contract lists the services there are, and this keeps the list complete.
+
     python scripts/import_cycles.py [package ...]     (default: shared services)
 """
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
+NOT_SERVICES = {"demo"}  # services/demo loads demo data into every service: it may import them all
+
+
+def unlisted_services() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    listed = {m for c in config["contracts"] if c["type"] == "independence" for m in c["modules"]}
+    found = {f"services.{p.parent.name}" for p in (ROOT / "services").glob("*/__init__.py")
+             if p.parent.name not in NOT_SERVICES}
+    return sorted(found - listed)
 
 
 def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -73,7 +87,10 @@ def main(packages: list[str]) -> int:
         print(f"import cycle among {len(group)} modules: " + " -> ".join(list(there) + list(back[1:])))
         for module in group:
             print(f"    {module}")
-    if groups:
+    missing = unlisted_services()
+    for name in missing:
+        print(f"{name} is a service: name it in the independence contract in pyproject.toml")
+    if groups or missing:
         print(f"{len(groups)} import cycle(s) found")
         return 1
     print(f"no import cycles in {', '.join(packages)} ({len(graph.modules)} modules)")
