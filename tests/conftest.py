@@ -148,7 +148,7 @@ def pump(configs, dbs, redis_client):
     def run(rounds: int = 10) -> int:
         total = 0
         for _ in range(rounds):
-            moved = sum(r.run_once(block_ms=0) if hasattr(r, "group") else r.run_once() for r in runners)
+            moved = sum(r.run_once(block_ms=0) for r in runners)
             total += moved
             if not moved:
                 break
