@@ -235,6 +235,12 @@ def paginate(session: Session, stmt, page: int, per_page: int) -> dict:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
+def paginate_list(items: list, page: int, per_page: int) -> dict:
+    """One page of a list already computed in full (and sorted); total counts the whole list."""
+    return {"items": items[(page - 1) * per_page: page * per_page], "total": len(items), "page": page,
+            "per_page": per_page}
+
+
 def accepts(*mimetypes: str, max_bytes: int = MAX_BODY):
     """Mark a view as taking a non-JSON body (e.g. text/csv), read as a stream up to max_bytes."""
 

@@ -36,11 +36,11 @@ def check_key(key: str) -> str:
     return key
 
 
-def begin(db: Database, caller: str, key: str, print_: str) -> tuple[int, str] | None:
+def begin(db: Database, caller: str, key: str, fingerprint: str) -> tuple[int, str] | None:
     """None: go ahead (the key is ours). Otherwise the stored (status, body) to send again."""
     try:
         with db.transaction() as s:
-            s.add(IdempotencyKey(caller=caller, key=key, fingerprint=print_, state="in_flight", created_at=utcnow()))
+            s.add(IdempotencyKey(caller=caller, key=key, fingerprint=fingerprint, state="in_flight", created_at=utcnow()))
         return None
     except IntegrityError:
         pass
@@ -48,9 +48,9 @@ def begin(db: Database, caller: str, key: str, print_: str) -> tuple[int, str] |
         row = s.scalars(select(IdempotencyKey).where(IdempotencyKey.caller == caller, IdempotencyKey.key == key)
                         .with_for_update()).first()
         if row is None:  # released meanwhile: take it
-            s.add(IdempotencyKey(caller=caller, key=key, fingerprint=print_, state="in_flight", created_at=utcnow()))
+            s.add(IdempotencyKey(caller=caller, key=key, fingerprint=fingerprint, state="in_flight", created_at=utcnow()))
             return None
-        if row.fingerprint != print_:
+        if row.fingerprint != fingerprint:
             raise Conflict("This Idempotency-Key was used for a different request.", slug="idempotency-key-reused",
                            title="Idempotency-Key reused")
         if row.state == "done":
