@@ -6,7 +6,6 @@ TEST_DATABASE_URL and TEST_REDIS_URL are set (.ci/run sets both).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import timedelta
 
@@ -22,9 +21,7 @@ from shared.db import Database
 from shared.events.streams import connect_redis
 from shared.migrate import upgrade
 
-SECRET = "test-secret-0123456789abcdef-0123456789"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
+from tests.helpers import PG_URL, REDIS_URL, SECRET
 
 
 def pytest_report_header(config):
@@ -155,14 +152,3 @@ def pump(configs, dbs, redis_client):
         return total
 
     return run
-
-
-def assert_problem(resp, status: int, slug: str | None = None):
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.mimetype == "application/problem+json", resp.mimetype
-    body = resp.get_json(force=True)
-    assert body["status"] == status
-    if slug:
-        assert body["type"] == slug, body
-    assert body["title"] and body["detail"]
-    return body
