@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
 from bench.common import fresh_database, header, median, percentile  # noqa: E402
@@ -105,7 +105,7 @@ def main() -> None:
         result = resp.get_json()
         assert resp.status_code == 200 and result["imported"] == count, result
         t1 = time.perf_counter()
-        while sum(r.run_once(**({"block_ms": 0} if hasattr(r, "group") else {})) for r in runners):
+        while sum(r.run_once(block_ms=0) for r in runners):
             pass  # relay + consumer: the match index catches up (needs.imported)
         caught_up = time.perf_counter() - t1
         print(f"CSV import ({label}, {count} rows):       request {took:.2f} s = {count / took:,.0f} rows/s; "
@@ -113,14 +113,14 @@ def main() -> None:
 
     texts = [t for t, _ in population.need_texts(ONLINE_NEEDS, seed=5)]
     t0 = time.perf_counter()
-    for text in texts:
-        classify(text)
+    for need_text in texts:
+        classify(need_text)
     took = time.perf_counter() - t0
     print(f"classification:                          {len(texts) / took:,.0f} texts/s")
 
     with db.transaction() as s:
-        total_needs = s.scalar(select(__import__("sqlalchemy").func.count()).select_from(Need))
-        matches = s.scalar(__import__("sqlalchemy").text("SELECT count(*) FROM matching_matches"))
+        total_needs = s.scalar(select(func.count()).select_from(Need))
+        matches = s.scalar(text("SELECT count(*) FROM matching_matches"))
     print(f"population:                              {WORKERS} workers, {total_needs} needs, {OFFERS} offers, "
           f"{matches} (offer, worker) matches")
 

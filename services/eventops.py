@@ -14,7 +14,7 @@ from shared.config import SERVICES, Settings
 from shared.db import Database
 from shared.events import stream_name
 from shared.events.reconcile import check, replay
-from shared.events.redis import connect_redis
+from shared.events.streams import connect_redis
 from shared.timeutil import utcnow
 
 

@@ -26,8 +26,3 @@ def build_runners(config, db=None, redis=None) -> list:
     return _build(config, outbox, inbox, handlers(), db=db, redis=redis,
                   pollers={"waitlist-expiry": (expire_due, EXPIRE_EVERY)})
 
-
-if __name__ == "__main__":
-    from services.cli import run_worker
-
-    run_worker("booking")

@@ -12,6 +12,7 @@ from collections import defaultdict
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from shared.api import paginate_list
 from shared.auth import Principal
 from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
@@ -40,9 +41,7 @@ def demand_table(session: Session, principal: Principal, args: dict) -> dict:
         stmt = stmt.where(Offer.kind == args["kind"])
     rows = _rows(session, session.scalars(stmt).all())
     rows.sort(key=lambda r: (-r["unmet"], -r["matched_workers"], r["offer_id"]))
-    page, per_page = args["page"], args["per_page"]
-    return {"items": rows[(page - 1) * per_page: page * per_page], "total": len(rows), "page": page,
-            "per_page": per_page}
+    return paginate_list(rows, args["page"], args["per_page"])
 
 
 def _rows(session: Session, offers: list[Offer]) -> list[dict]:

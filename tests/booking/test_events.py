@@ -4,7 +4,7 @@ import time
 from services import registry
 from shared.config import SERVICES
 from shared.events import Envelope, stream_name
-from shared.runner import start_threads
+from shared.threads import start_threads
 from tests.booking.world import book, build
 from tests.factories import iso, make_need, make_offer, make_profile
 
@@ -59,8 +59,7 @@ def test_a_change_reaches_booking_within_two_seconds(client, admin, token, confi
     runners = [r for name in SERVICES for r in registry.build_runners(name, configs[name], db=dbs[name],
                                                                        redis=redis_client)]
     for r in runners:
-        if hasattr(r, "block_ms"):
-            r.block_ms = 200
+        r.block_ms = 200
     threads = start_threads(runners, stop)
     try:
         from tests.factories import union_tree

@@ -12,7 +12,7 @@ from shared.db import Database
 from shared.events import Envelope, stream_name
 from shared.timeutil import utcnow
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need
 
 

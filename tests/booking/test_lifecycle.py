@@ -6,7 +6,7 @@ from sqlalchemy import update
 from services.booking.models import BookableSession
 from shared.timeutil import utcnow
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 HEADER = "worker_id,text,category,source,interview_point\n"
 

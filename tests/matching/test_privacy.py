@@ -2,7 +2,7 @@
 and unmet needs, for staff of unions at every level."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need, make_profile, profile_body, union_tree
 
 

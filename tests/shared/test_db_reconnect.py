@@ -16,7 +16,7 @@ from bench.servers import PostgresServer, pg_bin
 from shared.app import create_service_app
 from shared.config import ServiceConfig, normalise_database_url
 from shared.db import Database, database_of
-from tests.conftest import PG_URL, REDIS_URL, SECRET
+from tests.helpers import PG_URL, REDIS_URL, SECRET
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
 
