@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from shared.event_types import ProfileEvent, WorkerEvent
 from shared.events import record_event
 
 from .models import Profile, outbox
 
-PROFILE_SAVED = "profile.saved"
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
-WORKER_ERASED = "worker.erased"  # {"worker_id", "pseudonym"}: every copy of the worker's data goes
 
 
 def profile_payload(profile: Profile) -> dict:
@@ -27,11 +26,11 @@ def profile_payload(profile: Profile) -> dict:
 
 
 def publish_profile_saved(session: Session, profile: Profile) -> None:
-    record_event(session, outbox, PROFILE_SAVED, profile_payload(profile))
+    record_event(session, outbox, ProfileEvent.SAVED, profile_payload(profile))
 
 
 def publish_worker_erased(session: Session, worker_id: str, pseudonym: str) -> None:
-    record_event(session, outbox, WORKER_ERASED, {"worker_id": worker_id, "pseudonym": pseudonym})
+    record_event(session, outbox, WorkerEvent.ERASED, {"worker_id": worker_id, "pseudonym": pseudonym})
 
 
 def publish_needs_imported(session: Session, need_ids: list[str]) -> None:

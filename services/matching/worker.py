@@ -2,6 +2,7 @@
 and its own needs.imported (the handlers are in readmodel.py); runs needs import jobs."""
 from __future__ import annotations
 
+from shared.event_types import BookingEvent, OfferEvent, UnionEvent
 from shared.events.runners import build_runners as _build
 
 from .events import NEEDS_IMPORTED
@@ -10,18 +11,14 @@ from .models import inbox, outbox
 from .readmodel import apply_booking_event, apply_needs_imported, apply_offer_event, apply_union_event
 
 IMPORTS_EVERY = 1.0  # seconds between looks for a queued import when there was none
-OFFER_EVENTS = ("offer.published", "offer.updated", "offer.closed")
-UNION_EVENTS = ("union.created", "union.saved")
-BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
-                  "booking.attended", "booking.expired")  # expired: left waiting at the start; holds no place
 
 
 def handlers() -> dict[str, dict]:
     """Consumed event types, by publishing service."""
     return {
-        "catalog": {**{t: apply_offer_event for t in OFFER_EVENTS}, **{t: apply_union_event for t in UNION_EVENTS}},
+        "catalog": {**{t: apply_offer_event for t in OfferEvent}, **{t: apply_union_event for t in UnionEvent}},
         "matching": {NEEDS_IMPORTED: apply_needs_imported},
-        "booking": {t: apply_booking_event for t in BOOKING_EVENTS},
+        "booking": {t: apply_booking_event for t in BookingEvent},
     }
 
 
