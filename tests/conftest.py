@@ -21,6 +21,7 @@ from shared.db import Database, database_of
 from shared.events.streams import connect_redis
 from shared.migrate import upgrade
 
+from tests.factories import union_tree
 from tests.helpers import PG_URL, REDIS_URL, SECRET
 
 
@@ -134,6 +135,12 @@ def token():
 @pytest.fixture(scope="session")
 def admin(token):
     return token("admin", "admin-1")
+
+
+@pytest.fixture
+def unions(client, admin) -> dict:
+    """The union tree most tests start from: city -> sip -> enterprise, and city -> gusu (tests/factories.py)."""
+    return union_tree(client, admin)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from shared.config import SERVICES
 from shared.events import Envelope, stream_name
 from shared.threads import start_threads
 from tests.booking.world import book, build
-from tests.factories import iso, make_need, make_offer, make_profile
+from tests.factories import iso, make_need, make_offer, make_profile, union_tree
 
 
 def test_booking_changes_are_published(client, admin, token, pump, redis_client, configs):
@@ -62,8 +62,6 @@ def test_a_change_reaches_booking_within_two_seconds(client, admin, token, confi
         r.block_ms = 200
     threads = start_threads(runners, stop)
     try:
-        from tests.factories import union_tree
-
         tree = union_tree(client, admin)
         make_profile(client, admin, "w1")
         t0 = time.perf_counter()
