@@ -43,7 +43,7 @@ from services.web.config import WebConfig  # noqa: E402
 from services.web.wsgi import mount  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
-from shared.db import Database, new_id, to_path  # noqa: E402
+from shared.db import Database, database_of, new_id, to_path  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import local_today, utcnow  # noqa: E402
@@ -107,7 +107,7 @@ def build(url: str) -> dict:
         upgrade(name, url)
     demo_catalog.load(configs["catalog"])
     apps = {name: registry.create_app(name, cfg) for name, cfg in configs.items()}
-    db = apps["matching"].extensions["unionhub.db"]
+    db = database_of(apps["matching"])
     rng = random.Random(11)
     t0 = time.perf_counter()
     people = population.workers(WORKERS, prefix="bw", today=local_today())

@@ -1,6 +1,48 @@
 """Vocabularies every service must agree on (API.md)."""
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class BookingStatus(StrEnum):
+    """A booking's status; the values are what the API, the events and the database carry."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    EXPIRED = "expired"  # still waitlisted when the session started
+
+
+# Holding a place: the confirmed count of a session is these.
+TAKING_A_PLACE = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
+# Active: a worker holds at most one such booking per session.
+ACTIVE_BOOKING = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.ATTENDED)
+
+class NeedStatus(StrEnum):
+    """A need's status (its steps: services/matching/needstates.py)."""
+
+    OPEN = "open"
+    ASSIGNED = "assigned"  # a union owns it, with a due date
+    RESPONDED = "responded"  # its owner said what was done
+    RESOLVED = "resolved"  # closed by staff with an outcome
+    FULFILLED = "fulfilled"  # a booking took a place for it (outcome booked)
+    WITHDRAWN = "withdrawn"  # its worker took it back
+    MERGED = "merged"  # a duplicate of another need of the same worker
+
+
+class NeedOutcome(StrEnum):
+    """How a need ended: staff choose one of the first six on resolving; `booked` is a booking's."""
+
+    GOT_HELP = "got_help"
+    NOT_ELIGIBLE = "not_eligible"
+    NO_CAPACITY = "no_capacity"
+    COULD_NOT_CONTACT = "could_not_contact"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    REFERRED = "referred"  # to another body, named
+    BOOKED = "booked"
+
+
 DISTRICTS = {
     "gusu": "姑苏区",
     "huqiu": "虎丘区（高新区）",

@@ -14,16 +14,13 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from shared.event_types import NeedEvent, ProblemEvent
 from shared.events import record_event, record_events
 
 from .models import Need, outbox
 
-NEED_ASSIGNED = "need.assigned"
-NEED_RESPONDED = "need.responded"
-NEED_RESOLVED = "need.resolved"
-NEED_REOPENED = "need.reopened"
-NEED_ESCALATED = "need.escalated"
-PROBLEM_ESCALATED = "problem.escalated"
+NEED_ASSIGNED, NEED_RESPONDED, NEED_RESOLVED = NeedEvent.ASSIGNED, NeedEvent.RESPONDED, NeedEvent.RESOLVED
+NEED_REOPENED, NEED_ESCALATED, PROBLEM_ESCALATED = NeedEvent.REOPENED, NeedEvent.ESCALATED, ProblemEvent.ESCALATED
 
 
 def assigned(need_id: str, worker_id: str, union_id: str, assignee: str | None, due_date: date | None,

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from shared.timeutil import local_today, to_local
 
 JSON, CSV, XLSX = "application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"json": JSON, "csv": CSV, "xlsx": XLSX}
+MEDIA = {"json": JSON, "csv": CSV, "xlsx": XLSX}  # by ?format= (schemas_loop.FORMATS)
 
 
 def downloadable(blp):
@@ -32,7 +32,7 @@ def downloadable(blp):
 def wanted(args: dict) -> str:
     """The media type asked for: ?format= first, else the Accept header, else JSON."""
     if args.get("format"):
-        return FORMATS[args["format"]]
+        return MEDIA[args["format"]]
     return request.accept_mimetypes.best_match([JSON, CSV, XLSX], default=JSON)
 
 

@@ -8,9 +8,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import inbox_table, outbox_table
+from shared import vocab
 from shared.timeutil import utcnow
 
-from .needstates import DONE
 
 
 class Base(DeclarativeBase):
@@ -43,7 +43,7 @@ class Need(Base):
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(32))
     category_source: Mapped[str] = mapped_column(String(16))  # given | inferred
-    status: Mapped[str] = mapped_column(String(16), default="open")  # needstates.STATUSES
+    status: Mapped[str] = mapped_column(String(16), default="open")  # shared.vocab.NeedStatus
     source: Mapped[str] = mapped_column(String(16))  # interview | online
     interview_point: Mapped[str | None] = mapped_column(String(200), nullable=True)
     recorded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -82,8 +82,9 @@ class Need(Base):
     @property
     def feedback_due(self) -> bool:
         """The worker is asked whether it is satisfied: resolved or fulfilled, and not answered since."""
-        return self.status in DONE and (self.feedback_at is None or (
-            self.resolved_at is not None and self.feedback_at < self.resolved_at))
+        done = self.status in (vocab.NeedStatus.RESOLVED, vocab.NeedStatus.FULFILLED)
+        return done and (self.feedback_at is None or (self.resolved_at is not None
+                                                      and self.feedback_at < self.resolved_at))
 
 
 class Offer(Base):
@@ -163,7 +164,7 @@ class Match(Base):
 
 
 # Booking statuses that hold a place: they count as `confirmed` in demand and fulfil a need.
-TAKING_A_PLACE = ("confirmed", "attended")
+TAKING_A_PLACE = vocab.TAKING_A_PLACE
 
 
 class Booking(Base):

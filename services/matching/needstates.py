@@ -6,22 +6,24 @@
     resolved | fulfilled -> open (the worker is not satisfied)
     open | assigned | responded -> withdrawn (by its worker) | merged (into a duplicate, by staff)
 
-One place for these words until shared/ has them as enums (issue 9): converting is one edit here.
+The words themselves are shared/vocab.py's NeedStatus and NeedOutcome.
 """
 from __future__ import annotations
 
-OPEN, ASSIGNED, RESPONDED, RESOLVED = "open", "assigned", "responded", "resolved"
-FULFILLED, WITHDRAWN, MERGED = "fulfilled", "withdrawn", "merged"
-STATUSES = (OPEN, ASSIGNED, RESPONDED, RESOLVED, FULFILLED, WITHDRAWN, MERGED)
+from shared.vocab import NeedOutcome, NeedStatus
+
+OPEN, ASSIGNED, RESPONDED, RESOLVED = NeedStatus.OPEN, NeedStatus.ASSIGNED, NeedStatus.RESPONDED, NeedStatus.RESOLVED
+FULFILLED, WITHDRAWN, MERGED = NeedStatus.FULFILLED, NeedStatus.WITHDRAWN, NeedStatus.MERGED
+STATUSES = tuple(NeedStatus)
 
 UNRESOLVED = (OPEN, ASSIGNED, RESPONDED)  # someone still has to act: the problem list
 DONE = (RESOLVED, FULFILLED)  # the worker is asked whether it is satisfied
 CLOSED = (WITHDRAWN, MERGED)  # out of the loop for good
 
 # What staff may record on resolving; `booked` is set by a booking (status fulfilled).
-OUTCOMES = ("got_help", "not_eligible", "no_capacity", "could_not_contact", "no_longer_needed", "referred")
-BOOKED = "booked"
-ALL_OUTCOMES = (*OUTCOMES, BOOKED)
+BOOKED = NeedOutcome.BOOKED
+OUTCOMES = tuple(o for o in NeedOutcome if o != BOOKED)
+ALL_OUTCOMES = tuple(NeedOutcome)
 
 SATISFIED, NOT_SATISFIED = "satisfied", "not_satisfied"
 

@@ -6,8 +6,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.api import Bool, Id, LocalDateTime, PageArgs, Schema, Text, always_sent, one_of
 from shared.vocab import DISTRICTS, NEED_CATEGORIES, WORKER_CATEGORIES
 
-from .exports import FORMATS
-from .needstates import ALL_OUTCOMES, OUTCOMES, SATISFIED, NOT_SATISFIED, STATUSES
+from .needstates import ALL_OUTCOMES, NOT_SATISFIED, OUTCOMES, SATISFIED, STATUSES
+
+FORMATS = ("json", "csv", "xlsx")  # ?format=: the answer as JSON, or the rows as a file (exports.py)
 
 
 class Day(fields.Date):

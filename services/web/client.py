@@ -10,7 +10,7 @@ import logging
 import uuid
 
 import httpx
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 log = logging.getLogger("unionhub.web.client")
 
@@ -84,12 +84,15 @@ def _error(resp: httpx.Response) -> ApiError:
                     int(retry) if retry and retry.isdigit() else None, body)
 
 
+def current_token() -> str | None:
+    """The signed-in person's token, as the browser session (auth.py) holds it."""
+    return session.get("token")
+
+
 def call(method: str, path: str, *, json: dict | None = None, params: dict | None = None,
          token: str | None = None, anonymous: bool = False, headers: dict | None = None,
          content: bytes | None = None):
     """Call the API as the signed-in person (or anonymously), from inside a web request."""
-    from .auth import current_token
-
     api: Api = current_app.extensions["web.api"]
     extra = {"X-Request-Id": g.get("request_id") or uuid.uuid4().hex[:16],
              "X-Forwarded-For": request.remote_addr or "", **(headers or {})}
@@ -103,8 +106,6 @@ def get(path: str, **kw):
 
 def download(path: str, params: dict | None = None) -> tuple[bytes, str]:
     """A file the API answers (a CSV or an Excel export) as the signed-in person: (body, content type)."""
-    from .auth import current_token
-
     api: Api = current_app.extensions["web.api"]
     resp = api.request("GET", path, params=params, token=current_token(), raw=True,
                        headers={"X-Request-Id": g.get("request_id") or uuid.uuid4().hex[:16]})

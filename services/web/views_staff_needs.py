@@ -10,7 +10,7 @@ from .client import ApiError
 from .messages import field_messages, message_for
 from .staff_data import union_choices, union_names
 from .staff_loop import default_due, need_filters, page_number
-from .views_staff import bp
+from .staff_blueprint import bp
 
 PER_PAGE = 50
 STEPS = {  # the form of each step: what it sends, and where the answer is said

@@ -9,7 +9,7 @@ from .client import ApiError
 from .messages import field_messages, message_for
 from .staff_data import union_choices, union_names
 from .staff_loop import default_due, page_number, problem_filters, relay_download
-from .views_staff import bp
+from .staff_blueprint import bp
 
 PER_PAGE = 50
 

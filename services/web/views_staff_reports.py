@@ -11,7 +11,7 @@ from . import auth, client, labels
 from .staff_charts import bar_chart
 from .staff_data import union_choices
 from .staff_loop import problem_filters, relay_download
-from .views_staff import bp
+from .staff_blueprint import bp
 
 DOWNLOADS = {"rows": ("/matching/reports/needs", _l("需求明细")),
              "satisfaction": ("/matching/reports/satisfaction", _l("满意清单")),

@@ -5,17 +5,18 @@ import uuid
 from datetime import datetime, timezone
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from . import auth, client, labels
+from . import views_worker_needs  # noqa: F401  (its pages register on the same blueprint)
 from .client import ApiError
 from .messages import field_messages, message_for
+from .worker_blueprint import bp
 from .worker_data import (availability, me, my_bookings, offer_or_none, parse_years, profile_or_none,
                           with_offers)
 
-bp = Blueprint("worker", __name__)
 ACTIVE = ("confirmed", "waitlisted", "applied", "offered")
 
 
@@ -165,6 +166,3 @@ def need_new():
     flash(_("已收到你的需求。我们理解为：%(category)s。工会会跟进，你可以在这里看到处理进度。",
             category=labels.label(labels.NEED_CATEGORIES, need["category"])), "success")
     return redirect(url_for("worker.needs", new=need["id"]))
-
-
-from . import views_worker_needs  # noqa: E402,F401  (the need pages take `bp` from here)

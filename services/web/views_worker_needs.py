@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from . import auth, client
 from .client import ApiError
 from .messages import field_messages, message_for
-from .views_worker import bp
+from .worker_blueprint import bp
 
 STILL_OPEN = ("open", "assigned", "responded")  # the worker may still take it back
 

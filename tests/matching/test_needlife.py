@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 
 from services.matching.models import Need, NeedHistory
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_offer
 from tests.matching.loop_world import assign, build, due, events_of, history, need_of, ok
 

@@ -13,7 +13,7 @@ from services.matching.models import NeedHistory
 from shared.auth import Principal
 from shared.errors import Conflict
 from tests.booking.test_concurrency import run_at_once
-from tests.conftest import PG_URL
+from tests.helpers import PG_URL
 from tests.matching.loop_world import assign, build, due, need_of, ok
 
 

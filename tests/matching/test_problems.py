@@ -1,7 +1,7 @@
 """The problem list: groups of unresolved needs in reach, items a union takes on, assigning many needs."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_profile
 from tests.matching.loop_world import build, due, events_of, history, need_of, ok
 

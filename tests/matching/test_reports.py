@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from services.matching.models import AuditEntry, Need
 from services.matching.reports import ROW_FIELDS, SATISFACTION_FIELDS
 from shared.timeutil import LOCAL_TZ
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.matching.loop_world import build, ok
 
 MARCH = "from=2026-03-01&to=2026-03-31"

@@ -1,0 +1,58 @@
+"""Event type names, one StrEnum per publisher's subject; the values are the wire names (shared/events)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OfferEvent(StrEnum):
+    """catalog: each carries the whole offer and a revision."""
+
+    PUBLISHED = "offer.published"
+    UPDATED = "offer.updated"
+    CLOSED = "offer.closed"
+
+
+class UnionEvent(StrEnum):
+    """catalog: the union tree, for the services that decide who reaches whom."""
+
+    CREATED = "union.created"
+    SAVED = "union.saved"
+
+
+class BookingEvent(StrEnum):
+    """booking: {booking_id, session_id, offer_id, worker_id, status, version}."""
+
+    CONFIRMED = "booking.confirmed"
+    WAITLISTED = "booking.waitlisted"
+    PROMOTED = "booking.promoted"
+    CANCELLED = "booking.cancelled"
+    ATTENDED = "booking.attended"
+    EXPIRED = "booking.expired"  # left waiting at the start; holds no place
+
+
+class ProfileEvent(StrEnum):
+    """matching: a worker's eligibility attributes."""
+
+    SAVED = "profile.saved"
+
+
+class WorkerEvent(StrEnum):
+    """matching: {"worker_id", "pseudonym"}: every copy of the worker's data goes."""
+
+    ERASED = "worker.erased"
+
+
+class NeedEvent(StrEnum):
+    """matching, a need's life: ids and codes only (payloads in services/matching/events_loop.py)."""
+
+    ASSIGNED = "need.assigned"  # {need_id, worker_id, union_id, assignee, due_date, category}
+    RESPONDED = "need.responded"  # {need_id, worker_id, union_id, offer_ids, category}
+    RESOLVED = "need.resolved"  # {need_id, worker_id, union_id, outcome, category}
+    REOPENED = "need.reopened"  # {need_id, worker_id, union_id, assignee, reason}
+    ESCALATED = "need.escalated"  # {need_id, worker_id, from_union_id, union_id, category}
+
+
+class ProblemEvent(StrEnum):
+    """matching: a problem item moved up the union tree past its due date."""
+
+    ESCALATED = "problem.escalated"  # {problem_id, category, district, worker_category, from_union_id, union_id}
