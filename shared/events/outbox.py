@@ -76,20 +76,13 @@ def insert_select_sql(table: Table, from_: str, **sql: str) -> str:
 
 
 def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> int:
-    """Many events (type, data) in one statement, as record_event writes each (bulk changes: escalation)."""
+    """Many events (type, data) in one statement, each row as record_event writes it (bulk changes)."""
     if not events:
         return 0
-    source = table.name.removesuffix("_outbox")
-    now = utcnow()
-    rows = []
-    for event_type, data in events:
-        env = Envelope(type=event_type, data=data, source=source)
-        rows.append({"event_id": env.id, "type": env.type, "source": source, "occurred_at": now,
-                     "payload": json.dumps(data, ensure_ascii=False, default=_json_default)})
-    db.execute(_insert_into(table), rows)
+    db.execute(_insert_into(table), [event_row(table, event_type, data) for event_type, data in events])
     if isinstance(db, Session):
         after_commit_wake(db)
-    return len(rows)
+    return len(events)
 
 
 @functools.cache
