@@ -27,10 +27,12 @@ def publish(db: DbSession | Connection, event_type: str, booking: Booking) -> No
 
 
 def handlers() -> dict[str, dict]:
+    from .ballot_readmodel import apply_open_needs
     from .readmodel import apply_offer_event, apply_profile_event, apply_worker_erased
 
     return {
         "catalog": {"offer.published": apply_offer_event, "offer.updated": apply_offer_event,
                     "offer.closed": apply_offer_event},
-        "matching": {"profile.saved": apply_profile_event, "worker.erased": apply_worker_erased},
+        "matching": {"profile.saved": apply_profile_event, "worker.erased": apply_worker_erased,
+                     "worker.open_needs": apply_open_needs},
     }

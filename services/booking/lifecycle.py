@@ -8,11 +8,14 @@ from shared.auth import Principal
 from shared.errors import Conflict
 from shared.timeutil import utcnow
 
-from . import events
+from . import applications, events, offering
+from .ballot_vocab import APPLIED, OFFERED
 from .models import Booking
 from .queries import get_booking
 from .signup import not_open
-from .waitlist import lock_session, promote
+from .waitlist import lock_session
+
+CANCELLABLE = ("confirmed", "waitlisted", APPLIED, OFFERED)
 
 
 def invalid_state(detail: str) -> Conflict:
@@ -24,9 +27,12 @@ def cancel(db: DbSession, principal: Principal, booking_id: str) -> Booking:
     sess = lock_session(db, booking.session_id)  # the session row first: one lock order everywhere
     booking = db.scalars(select(Booking).where(Booking.id == booking_id).with_for_update()
                          .execution_options(populate_existing=True)).one()
-    if booking.status not in ("confirmed", "waitlisted"):
-        raise invalid_state(f"This booking is {booking.status}: only a confirmed or waitlisted booking can be cancelled.")
-    if sess.starts_at <= utcnow():
+    if booking.status not in CANCELLABLE:
+        raise invalid_state(f"This booking is {booking.status}: only a confirmed, waitlisted, applied or offered "
+                            "booking can be cancelled.")
+    if booking.status == APPLIED:
+        applications.check_withdrawable(sess)
+    elif sess.starts_at <= utcnow():
         # A waiting list closes at the start: its bookings expire (waitlist.expire_due).
         raise not_open("The session has started: it is too late to cancel." if booking.status == "confirmed" else
                        "The session has started: its waiting list has closed and this booking expires.")
@@ -37,12 +43,14 @@ def cancel(db: DbSession, principal: Principal, booking_id: str) -> Booking:
     booking.updated_at = utcnow()
     if was == "confirmed":
         sess.confirmed -= 1
-    else:
+    elif was == "waitlisted":
         sess.waitlisted -= 1
+    else:
+        offering.release(db, sess, booking, was)
     db.flush()
     events.publish(db, events.CANCELLED, booking)
-    if was == "confirmed":
-        promote(db, sess)
+    if was in ("confirmed", OFFERED):
+        offering.fill_places(db, sess, freed_by=booking)
     return booking
 
 

@@ -12,6 +12,8 @@ from shared.auth import authenticated, current_principal
 from shared.db import commit_now, request_session
 
 from . import idempotency, lifecycle, queries, signup
+from .ballot_view import ballots
+from .ballot_vocab import APPLIED
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
 from .waitlist import positions
 
@@ -30,19 +32,28 @@ IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
 _LOOK_UP = object()
 
 
-def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
+def booking_out(booking, waitlist_position=_LOOK_UP, ballot=_LOOK_UP) -> dict:
     data = {c: getattr(booking, c) for c in ("id", "session_id", "offer_id", "worker_id", "status",
                                              "created_at", "updated_at")}
     if waitlist_position is _LOOK_UP:
         waitlist_position = positions(request_session(), [booking]).get(booking.id)
+    if ballot is _LOOK_UP:
+        ballot = ballots(request_session(), [booking]).get(booking.id)
     data["waitlist_position"] = waitlist_position
+    data["ballot"] = ballot
     return data
+
+
+def signed_up_out(result: signup.SignUp) -> dict:
+    """A new booking: a first-come one has no ballot (no look-up on the rush's path), an application has."""
+    booking, position = result
+    return booking_out(booking, position, _LOOK_UP if booking.status == APPLIED else None)
 
 
 def _sign_up(principal, data) -> dict:
     """Sign up, committed before the answer is built: the session row is locked for one statement."""
     database = current_app.extensions["unionhub.db"]
-    return booking_out(*signup.sign_up_now(database, principal, data["session_id"], data.get("worker_id")))
+    return signed_up_out(signup.sign_up_now(database, principal, data["session_id"], data.get("worker_id")))
 
 
 @blp.route("/bookings")
@@ -77,7 +88,8 @@ class Bookings(MethodView):
         """List bookings: a worker its own; staff their unions' offers (?session_id=, ?offer_id=)."""
         page = queries.list_bookings(request_session(), current_principal(), args)
         ranks = positions(request_session(), page["items"])  # one query for the page
-        page["items"] = [booking_out(b, ranks.get(b.id)) for b in page["items"]]
+        drawn = ballots(request_session(), page["items"])  # and one for the ballots' entries
+        page["items"] = [booking_out(b, ranks.get(b.id), drawn.get(b.id)) for b in page["items"]]
         return page
 
 
@@ -94,7 +106,7 @@ def _idempotent_sign_up(principal, key: str, data: dict):
         return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
     try:
         _admit(principal)  # after the replay: an acknowledged request's retry is never 429
-        body = booking_out(*signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
+        body = signed_up_out(signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
         # The stored answer commits with the booking, or neither does.
         idempotency.complete(request_session(), principal.sub, key, 201,
                              json.dumps(_booking_schema.dump(body), ensure_ascii=False))

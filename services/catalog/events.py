@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shared.events import record_event
 
+from . import allocation
 from .models import Offer, Union, outbox
 
 OFFER_PUBLISHED = "offer.published"
@@ -40,6 +41,7 @@ def offer_payload(offer: Offer) -> dict:
              "capacity": s.capacity}
             for s in offer.sessions
         ],
+        **allocation.event_fields(offer),  # a ballot's seed goes to booking here, and nowhere else
     }
 
 

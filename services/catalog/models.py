@@ -10,6 +10,8 @@ from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import outbox_table
 from shared.timeutil import utcnow
 
+from . import allocation as allocation_rules
+
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
@@ -45,6 +47,10 @@ class Offer(Base):
     eligibility: Mapped[dict] = mapped_column(JSON)
     per_worker_limit: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     waitlist: Mapped[bool] = mapped_column(Boolean, default=True)
+    # None: first come, first served; else the ballot's settings (services/catalog/allocation.py).
+    allocation: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The draw's seed, secret until the draw: no schema serialises it; only booking receives it.
+    ballot_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     # Raised on every change, so consumers can ignore a stale event.
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -71,6 +77,10 @@ class Offer(Base):
     @property
     def union_path_ids(self) -> list[str]:
         return path_ids(self.union_path)
+
+    @property
+    def allocation_view(self) -> dict:
+        return allocation_rules.public(self)
 
 
 class OfferCategory(Base):

@@ -6,13 +6,18 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.events import record_event
+from shared.timeutil import utcnow
 
-from .models import TAKING_A_PLACE, Booking, OfferSession, Profile, outbox
+from .models import TAKING_A_PLACE, Booking, Need, OfferSession, Profile, outbox
 
 PROFILE_SAVED = "profile.saved"
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
 WORKER_ERASED = "worker.erased"  # {"worker_id", "pseudonym"}: every copy of the worker's data goes
 UNION_EVENTS = ("union.created", "union.saved")
+# {"as_of", "items": [{"worker_id", "categories"}]}: the categories of each worker's open needs now (booking
+# weighs ballot applications by them); at most OPEN_NEEDS_CHUNK workers an event.
+OPEN_NEEDS = "worker.open_needs"
+OPEN_NEEDS_CHUNK = 500
 
 
 def profile_payload(profile: Profile) -> dict:
@@ -37,6 +42,20 @@ def publish_worker_erased(session: Session, worker_id: str, pseudonym: str) -> N
 
 def publish_needs_imported(session: Session, need_ids: list[str]) -> None:
     record_event(session, outbox, NEEDS_IMPORTED, {"need_ids": need_ids})
+
+
+def publish_open_needs(session: Session, worker_ids) -> None:
+    """Where some workers' open needs may have changed: their open categories, as they stand in this transaction."""
+    ids = sorted(set(worker_ids))
+    for i in range(0, len(ids), OPEN_NEEDS_CHUNK):
+        chunk = ids[i:i + OPEN_NEEDS_CHUNK]
+        open_by = {w: set() for w in chunk}
+        for worker_id, category in session.execute(
+                select(Need.worker_id, Need.category).distinct()
+                .where(Need.worker_id.in_(chunk), Need.status == "open", Need.erased_at.is_(None))):
+            open_by[worker_id].add(category)
+        record_event(session, outbox, OPEN_NEEDS, {"as_of": utcnow().isoformat(), "items": [
+            {"worker_id": w, "categories": sorted(c)} for w, c in open_by.items()]})
 
 
 def apply_needs_imported(session: Session, env) -> None:
@@ -81,7 +100,9 @@ _MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("
 
 
 BOOKING_EVENTS = ("booking.confirmed", "booking.waitlisted", "booking.promoted", "booking.cancelled",
-                  "booking.attended", "booking.expired")  # expired: left waiting at the start; holds no place
+                  "booking.attended", "booking.expired",  # expired: left waiting at the start; holds no place
+                  "booking.applied", "booking.offered", "booking.accepted", "booking.passed_on",
+                  "booking.no_show")  # ballots: applied and offered hold no place; no_show meets no need
 
 
 def handlers() -> dict[str, dict]:

@@ -11,7 +11,7 @@ from shared.auth import Principal
 from shared.db import new_id
 from shared.timeutil import utcnow
 
-from . import audit, matches
+from . import audit, events, matches
 from .classify import classify
 from .models import TAKING_A_PLACE, Booking, Need, OfferCategory, Profile
 from .profiles import check_may_write
@@ -46,10 +46,13 @@ def create_need(session: Session, principal: Principal, data: dict) -> Need:
 
 def mark_fulfilled(session: Session, need_ids: list[str]) -> None:
     """New needs start open, unless a booking the worker holds already meets them."""
+    workers = set()
     for i in range(0, len(need_ids), matches.BATCH):
         chunk = need_ids[i:i + matches.BATCH]
         session.execute(update(Need).where(Need.id.in_(chunk), _met()).values(status="fulfilled")
                         .execution_options(synchronize_session=False))
+        workers.update(session.scalars(select(Need.worker_id).where(Need.id.in_(chunk))))
+    events.publish_open_needs(session, workers)  # booking weighs ballots by them
 
 
 def _met():
@@ -63,16 +66,22 @@ def _met():
 
 
 def refresh_status(session: Session, worker_ids: Iterable[str]) -> None:
-    """Recompute open/fulfilled for every need of some workers (after a booking change)."""
+    """Recompute open/fulfilled for every need of some workers (after a booking change); the workers whose
+    open needs changed are published (worker.open_needs)."""
     ids = sorted(set(worker_ids))
     conn = session.connection()
+    changed = set()
     for i in range(0, len(ids), matches.BATCH):
-        conn.execute(_REFRESH, {"ids": ids[i:i + matches.BATCH]})
+        changed.update(conn.scalars(_REFRESH, {"ids": ids[i:i + matches.BATCH]}))
+    if changed:
+        events.publish_open_needs(session, changed)
 
 
-# Built once: every booking event runs it for its worker (once per sign-up in a rush).
-_REFRESH = (update(Need.__table__).where(Need.__table__.c.worker_id.in_(bindparam("ids", expanding=True)))
-            .values(status=case((_met(), "fulfilled"), else_="open")))
+# Built once: every booking event runs it for its worker (once per sign-up in a rush); writes only what changes.
+_NEW_STATUS = case((_met(), "fulfilled"), else_="open")
+_REFRESH = (update(Need.__table__).where(Need.__table__.c.worker_id.in_(bindparam("ids", expanding=True)),
+                                         Need.__table__.c.status != _NEW_STATUS)
+            .values(status=_NEW_STATUS).returning(Need.__table__.c.worker_id))
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:

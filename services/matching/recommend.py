@@ -87,7 +87,7 @@ def recommendations_for(session: Session, profile: Profile, limit: int = 20) -> 
         return []
     now = utcnow()
     booked = select(Booking.offer_id).where(Booking.worker_id == worker_id,
-                                             Booking.status.in_(("confirmed", "waitlisted", "attended")))
+                                             Booking.status.in_(("confirmed", "waitlisted", "attended", "applied", "offered")))
     offers = session.execute(
         select(Offer.offer_id, Offer.title, Offer.kind, Offer.district, Offer.tokens, Offer.eligibility)
         .join(Match, Match.offer_id == Offer.offer_id)

@@ -8,6 +8,6 @@ Entries left pending by a dead consumer are reclaimed; an event id already in
 the inbox is skipped, so redelivery is harmless.
 """
 from .envelope import Envelope, stream_name
-from .outbox import inbox_table, outbox_table, record_event
+from .outbox import inbox_table, outbox_table, record_event, record_events
 
-__all__ = ["Envelope", "stream_name", "outbox_table", "inbox_table", "record_event"]
+__all__ = ["Envelope", "stream_name", "outbox_table", "inbox_table", "record_event", "record_events"]

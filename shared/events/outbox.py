@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..db import UTCDateTime
 from ..timeutil import utcnow
-from .envelope import Envelope, _json_default
+from .envelope import Envelope, _json_default, new_event_id
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
@@ -72,3 +72,17 @@ def after_commit_wake(session: Session) -> None:
 
         session.info.pop("wake_relays", None)
         wake_relays()
+
+
+def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> None:
+    """Many events in the caller's transaction, sent as one executemany (a draw's thousands of results)."""
+    if not events:
+        return
+    source = table.name.removesuffix("_outbox")
+    now = utcnow()
+    db.execute(_insert_into(table), [
+        {"event_id": new_event_id(), "type": event_type, "source": source,
+         "occurred_at": now, "payload": json.dumps(data, ensure_ascii=False, default=_json_default)}
+        for event_type, data in events])
+    if isinstance(db, Session):
+        after_commit_wake(db)
