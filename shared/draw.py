@@ -27,6 +27,7 @@ import hmac
 import math
 import secrets
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .vocab import expand_worker_categories
 
@@ -50,8 +51,7 @@ def applicant(session_id: str, worker_id: str) -> str:
     return hashlib.sha256(f"{session_id}:{worker_id}".encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the draw knows of one applicant, as published."""
 
     open_need: bool = False
@@ -68,21 +68,26 @@ class Facts:
 
     @property
     def weight(self) -> float:
-        return math.prod(self.multipliers().values())
+        """The product of the multipliers, in their order (the same float as math.prod of multipliers())."""
+        return ((((OPEN_NEED if self.open_need else 1.0) * (NOT_SERVED_RECENTLY if self.not_served_recently else 1.0))
+                 * (PRIORITY_CATEGORY if self.priority_category else 1.0)) * NO_SHOW ** self.no_shows)
 
 
-def uniform(seed: str, session_id: str, who: str) -> float:
-    digest = hmac.new(seed.encode(), f"{session_id}:{who}".encode(), hashlib.sha256).digest()
-    return ((int.from_bytes(digest[:8], "big") >> 11) + 0.5) / 2.0 ** 53
+def uniform(seed: str, session_id: str, who: str, _keyed=None) -> float:
+    mac = _keyed.copy() if _keyed is not None else hmac.new(seed.encode(), digestmod=hashlib.sha256)
+    mac.update(f"{session_id}:{who}".encode())
+    return ((int.from_bytes(mac.digest()[:8], "big") >> 11) + 0.5) / 2.0 ** 53
 
 
-def key(seed: str, session_id: str, who: str, weight: float) -> float:
-    return -math.log(uniform(seed, session_id, who)) / weight
+def key(seed: str, session_id: str, who: str, weight: float, _keyed=None) -> float:
+    return -math.log(uniform(seed, session_id, who, _keyed)) / weight
 
 
 def order(seed: str, session_id: str, weights: dict[str, float]) -> list[str]:
     """Applicants (pseudonym -> weight) in draw order."""
-    return sorted(weights, key=lambda who: (key(seed, session_id, who, weights[who]), who))
+    keyed = hmac.new(seed.encode(), digestmod=hashlib.sha256)  # the key's set-up once, copied per applicant
+    keys = {who: (key(seed, session_id, who, w, keyed), who) for who, w in weights.items()}
+    return sorted(keys, key=keys.__getitem__)
 
 
 def quota_places(places: int, shares: list[float]) -> list[int]:
@@ -91,9 +96,16 @@ def quota_places(places: int, shares: list[float]) -> list[int]:
 
 def qualifies(quota: dict, worker_category: str | None, district: str | None) -> bool:
     """A quota names worker categories (groups allowed) and/or districts; an applicant must match each it names."""
+    return quota_test(quota)(worker_category, district)
+
+
+def quota_test(quota: dict):
+    """qualifies() for one quota, its sets made once: (worker_category, district) -> bool."""
     categories = expand_worker_categories(quota.get("worker_categories"))
-    districts = quota.get("districts") or []
-    return bool(categories or districts) and (not categories or worker_category in categories) and \
+    districts = set(quota.get("districts") or [])
+    if not (categories or districts):
+        return lambda _category, _district: False
+    return lambda category, district: (not categories or category in categories) and \
         (not districts or district in districts)
 
 

@@ -47,7 +47,8 @@ def apply_sessions(db: DbSession, offer: Offer, items: list[dict]) -> None:
 def apply_open_needs(db: DbSession, env: Envelope) -> None:
     """matching's worker.open_needs: {items: [{worker_id, categories}], as_of}; the newest word wins."""
     as_of = parse_iso(env.data["as_of"])
-    items = {i["worker_id"]: sorted(set(i["categories"])) for i in env.data["items"]}
+    items = {i["worker_id"]: "," + ",".join(sorted(set(i["categories"]))) + "," if i["categories"] else ""
+             for i in env.data["items"]}
     known = {row.worker_id: row for row in db.scalars(select(OpenNeeds).where(OpenNeeds.worker_id.in_(items)))}
     for worker_id, categories in items.items():
         row = known.get(worker_id)

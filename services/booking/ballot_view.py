@@ -16,7 +16,7 @@ from shared.timeutil import utcnow
 
 from .ballot_vocab import APPLIED, OFFERED
 from .models import BallotEntry, Booking, Offer
-from .priority import applicants
+from .priority import for_bookings
 
 
 def ballots(db: DbSession, bookings: list[Booking]) -> dict[str, dict]:
@@ -24,8 +24,9 @@ def ballots(db: DbSession, bookings: list[Booking]) -> dict[str, dict]:
     if not bookings:
         return {}
     out = {}
-    drawn = db.scalars(select(BallotEntry).where(BallotEntry.booking_id.in_([b.id for b in bookings]))).all()
     status = {b.id: b.status for b in bookings}
+    maybe_drawn = [b.id for b in bookings if b.status != APPLIED]  # an application has no entry until the draw
+    drawn = db.scalars(select(BallotEntry).where(BallotEntry.booking_id.in_(maybe_drawn))).all() if maybe_drawn else []
     for e in drawn:
         facts = draw.Facts(e.open_need, e.not_served_recently, e.priority_category, e.no_shows)
         out[e.booking_id] = {"applicant": e.applicant, "weight": e.weight, "factors": facts.multipliers(),
@@ -38,7 +39,7 @@ def ballots(db: DbSession, bookings: list[Booking]) -> dict[str, dict]:
     now = utcnow()
     for (offer_id, session_id), ids in pending.items():
         offer = db.get(Offer, offer_id)
-        for a in applicants(db, offer, session_id, now, booking_ids=ids):
+        for a in for_bookings(db, offer, session_id, now, ids):
             out[a.booking_id] = {"applicant": draw.applicant(session_id, a.worker_id), "weight": a.facts.weight,
                                  "factors": a.facts.multipliers(), "rank": None, "quota": None, "result": None,
                                  "accept_by": None}

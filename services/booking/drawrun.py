@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from shared import draw
 from shared.auth import Principal
+from shared.bulk import insert_rows
 from shared.db import Database
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import record_event, record_events
@@ -89,7 +90,7 @@ def run(db: DbSession, sess: Session, drawn_by: str, now: datetime | None = None
     if not seed:  # never published with a seed (cannot happen through catalog): draw, and say so
         log.warning("session %s: the offer carries no committed seed; drawing with a new one", sess.session_id)
         seed = draw.new_seed()
-    people = applicants(db, offer, sess.session_id, now, status=APPLIED)
+    people = applicants(db, offer, sess.session_id, now, APPLIED)
     names = {a.booking_id: draw.applicant(sess.session_id, a.worker_id) for a in people}
     weights = {names[a.booking_id]: a.facts.weight for a in people}
     ordered = draw.order(seed, sess.session_id, weights)
@@ -137,7 +138,7 @@ def _write(db: DbSession, sess: Session, offer: Offer, entries: list[dict], peop
     """The entries, the bookings (one UPDATE joined to the entries) and one event per booking."""
     if not entries:
         return
-    db.execute(BallotEntry.__table__.insert(), entries)
+    insert_rows(db, BallotEntry.__table__, entries)
     e, b = BallotEntry.__table__, Booking.__table__
     offered = e.c.result == OFFERED
     db.execute(update(b).where(b.c.id == e.c.booking_id, e.c.session_id == sess.session_id, b.c.status == APPLIED)

@@ -100,6 +100,9 @@ class Booking(Base):
         Index("ix_booking_bookings_queue", "session_id", "status", "waitlist_seq"),
         Index("ix_booking_bookings_worker_offer", "worker_id", "offer_id"),
         Index("ix_booking_bookings_offer", "offer_id", "status"),
+        # The draw counts each applicant's no-shows of the year: a small index of them alone.
+        Index("ix_booking_bookings_no_show", "worker_id", "session_starts_at",
+              postgresql_where=text("status = 'no_show'"), sqlite_where=text("status = 'no_show'")),
     )
 
 
@@ -123,7 +126,7 @@ class OpenNeeds(Base):
     __tablename__ = "booking_open_needs"
 
     worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    categories: Mapped[list] = mapped_column(JSON)
+    categories: Mapped[str] = mapped_column(String(400))  # ",health_checkup,housing,": read by the draw per applicant
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -162,9 +165,11 @@ class BallotEntry(Base):
     quota: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the quota it was offered a place under
     result: Mapped[str] = mapped_column(String(16))  # at the draw: offered | waitlisted
     # Set while a place is offered and not yet accepted: the pass-on timer's due row.
-    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
-    __table_args__ = (Index("ix_booking_ballot_entries_rank", "session_id", "rank"),)
+    __table_args__ = (Index("ix_booking_ballot_entries_rank", "session_id", "rank"),
+                      Index("ix_booking_ballot_entries_due", "accept_by", postgresql_where=text("accept_by IS NOT NULL"),
+                            sqlite_where=text("accept_by IS NOT NULL")))
 
 
 outbox = outbox_table(Base.metadata, "booking")

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 
 from sqlalchemy import BigInteger, Column, Connection, Index, Integer, MetaData, String, Table, Text, event, insert
 from sqlalchemy.orm import Session
 
+from ..bulk import insert_rows
 from ..db import UTCDateTime
 from ..timeutil import utcnow
-from .envelope import Envelope, _json_default, new_event_id
+from .envelope import Envelope, _json_default
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
@@ -75,14 +77,15 @@ def after_commit_wake(session: Session) -> None:
 
 
 def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> None:
-    """Many events in the caller's transaction, sent as one executemany (a draw's thousands of results)."""
+    """Many events in the caller's transaction, written at once (a draw's thousands of results)."""
     if not events:
         return
     source = table.name.removesuffix("_outbox")
     now = utcnow()
-    db.execute(_insert_into(table), [
-        {"event_id": new_event_id(), "type": event_type, "source": source,
+    ids = os.urandom(16 * len(events)).hex()  # as new_event_id(): 32 random hex digits each, drawn at once
+    insert_rows(db, table, [
+        {"event_id": ids[32 * i:32 * i + 32], "type": event_type, "source": source,
          "occurred_at": now, "payload": json.dumps(data, ensure_ascii=False, default=_json_default)}
-        for event_type, data in events])
+        for i, (event_type, data) in enumerate(events)])
     if isinstance(db, Session):
         after_commit_wake(db)

@@ -30,6 +30,9 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_bookings', schema=None) as batch_op:
         batch_op.drop_index('uq_booking_bookings_active')
         _active_index(batch_op, NEW_ACTIVE)
+        batch_op.create_index('ix_booking_bookings_no_show', ['worker_id', 'session_starts_at'], unique=False,
+                              postgresql_where=sa.text("status = 'no_show'"),
+                              sqlite_where=sa.text("status = 'no_show'"))
     op.create_table('booking_ballot_entries',
     sa.Column('booking_id', sa.String(length=40), nullable=False),
     sa.Column('session_id', sa.String(length=40), nullable=False),
@@ -47,7 +50,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('booking_id', name=op.f('pk_booking_ballot_entries'))
     )
     with op.batch_alter_table('booking_ballot_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_booking_ballot_entries_accept_by'), ['accept_by'], unique=False)
+        batch_op.create_index('ix_booking_ballot_entries_due', ['accept_by'], unique=False,
+                              postgresql_where=sa.text('accept_by IS NOT NULL'),
+                              sqlite_where=sa.text('accept_by IS NOT NULL'))
         batch_op.create_index('ix_booking_ballot_entries_rank', ['session_id', 'rank'], unique=False)
 
     op.create_table('booking_draws',
@@ -65,7 +70,7 @@ def upgrade() -> None:
     )
     op.create_table('booking_open_needs',
     sa.Column('worker_id', sa.String(length=64), nullable=False),
-    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('categories', sa.String(length=400), nullable=False),
     sa.Column('as_of', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('worker_id', name=op.f('pk_booking_open_needs'))
     )
@@ -106,9 +111,10 @@ def downgrade() -> None:
     op.drop_table('booking_draws')
     with op.batch_alter_table('booking_ballot_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_booking_ballot_entries_rank')
-        batch_op.drop_index(batch_op.f('ix_booking_ballot_entries_accept_by'))
+        batch_op.drop_index('ix_booking_ballot_entries_due')
 
     op.drop_table('booking_ballot_entries')
     with op.batch_alter_table('booking_bookings', schema=None) as batch_op:
+        batch_op.drop_index('ix_booking_bookings_no_show')
         batch_op.drop_index('uq_booking_bookings_active')
         _active_index(batch_op, OLD_ACTIVE)
