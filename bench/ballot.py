@@ -35,7 +35,7 @@ from bench.cputime import CpuMeter, named, tree  # noqa: E402
 from bench.loadclient import json_request, load  # noqa: E402
 from bench.rush import free_port, wait_ready  # noqa: E402
 from services.booking import drawdoc, drawrun  # noqa: E402
-from services.booking.models import BallotEntry, Booking, Draw, OpenNeeds, Profile, Session, outbox  # noqa: E402
+from services.booking.models import BallotEntry, Booking, Draw, OpenNeeds, Profile, BookableSession, outbox  # noqa: E402
 from services.booking.readmodel import apply_offer_event  # noqa: E402
 from shared import draw  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
@@ -166,7 +166,7 @@ def timed_draw(url: str) -> dict:
         out["quota_places"] = doc["quotas"][0]["places"]
         counts = dict(s.execute(select(Booking.status, func.count()).where(Booking.session_id == BALLOT)
                                 .group_by(Booking.status)).all())
-        sess = s.get(Session, BALLOT)
+        sess = s.get(BookableSession, BALLOT)
         out["counts"] = counts
         out["counters_ok"] = (sess.offered, sess.waitlisted, sess.applied) == (
             counts.get("offered", 0), counts.get("waitlisted", 0), counts.get("applied", 0))

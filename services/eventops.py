@@ -14,7 +14,7 @@ from shared.config import SERVICES, Settings
 from shared.db import Database
 from shared.events import stream_name
 from shared.events.reconcile import check, replay
-from shared.events.redis import connect_redis
+from shared.events.streams import connect_redis
 from shared.timeutil import utcnow
 
 
@@ -34,10 +34,10 @@ def consumers() -> dict:
     """Consuming service -> (its inbox table, {publishing service: the event types it applies})."""
     out = {}
     for s in SERVICES:
-        models, events = _module(s, "models"), _module(s, "events")
-        if models is None or events is None or not hasattr(models, "inbox") or not hasattr(events, "handlers"):
+        models, worker = _module(s, "models"), _module(s, "worker")
+        if models is None or worker is None or not hasattr(models, "inbox") or not hasattr(worker, "handlers"):
             continue
-        out[s] = (models.inbox, {producer: set(types) for producer, types in events.handlers().items()})
+        out[s] = (models.inbox, {producer: set(types) for producer, types in worker.handlers().items()})
     return out
 
 

@@ -9,7 +9,7 @@ import ipaddress
 import logging
 import os
 from urllib.parse import urlsplit
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -35,7 +35,9 @@ class ServiceConfig:
     jwt_secret: str
     stream_prefix: str = "unionhub"
     log_level: str = "INFO"
-    extra: dict = field(default_factory=dict)
+    # accounts only (Settings.service gives them to it alone):
+    sms: SmsSettings | None = None  # the SMS gateway; None: sign-in codes go to the log
+    trusted_proxies: tuple | None = None  # networks whose X-Forwarded-For it believes; None: loopback
 
     @property
     def prefix(self) -> str:
@@ -72,7 +74,7 @@ class Settings:
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For the accounts service believes
 
     def service(self, name: str) -> ServiceConfig:
-        extra = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
+        accounts = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
         return ServiceConfig(
             name=name,
             database_url=self.database_urls[name],
@@ -80,7 +82,7 @@ class Settings:
             jwt_secret=self.jwt_secret,
             stream_prefix=self.stream_prefix,
             log_level=self.log_level,
-            extra=extra,
+            **accounts,
         )
 
 

@@ -1,6 +1,35 @@
 """Vocabularies every service must agree on (API.md)."""
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class BookingStatus(StrEnum):
+    """A booking's status; the values are what the API, the events and the database carry."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    EXPIRED = "expired"  # still waitlisted when the session started, or a ballot's place not accepted in time
+    APPLIED = "applied"  # a ballot's application, until the draw
+    OFFERED = "offered"  # a place the draw offered, held until accepted (then confirmed)
+    NO_SHOW = "no_show"  # confirmed, and did not come (marked after the session ended)
+
+
+# Holding a place: the confirmed count of a session is these.
+TAKING_A_PLACE = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
+# Active: a worker holds at most one such booking per session; the per-worker limit counts them.
+ACTIVE_BOOKING = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.ATTENDED, BookingStatus.APPLIED,
+                  BookingStatus.OFFERED, BookingStatus.NO_SHOW)
+
+
+class AllocationMode(StrEnum):
+    """How an offer gives out its places (catalog sets it, booking applies it)."""
+
+    FIRST_COME = "first_come"
+    BALLOT = "ballot"
+
 DISTRICTS = {
     "gusu": "姑苏区",
     "huqiu": "虎丘区（高新区）",

@@ -9,20 +9,20 @@ On PostgreSQL the count, the booking and its event are one statement, as a first
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import Connection, Integer, String, bindparam, insert, literal, select, update
 
 from shared.db import UTCDateTime
 from shared.errors import Conflict
+from shared.event_types import BookingEvent
 from shared.events import record_event
-from shared.events.envelope import new_event_id
+from shared.events.outbox import WRITTEN_COLUMNS, event_row
 from shared.timeutil import to_local, utcnow
+from shared.vocab import BookingStatus
 
 from . import events
-from .ballot_vocab import APPLIED, APPLIED_EVENT
-from .models import Booking, Session, outbox
+from .models import BookableSession, Booking, outbox
 
 
 def not_open(detail: str) -> Conflict:
@@ -41,7 +41,7 @@ def check_window(open_at: datetime, close_at: datetime, drawn_at: datetime | Non
         raise not_open(f"Applications to this ballot closed at {_at(close_at)}; the draw decides.")
 
 
-def check_withdrawable(sess: Session) -> None:
+def check_withdrawable(sess: BookableSession) -> None:
     """An application may be withdrawn until the close (then the draw decides)."""
     if sess.drawn_at is not None or utcnow() >= sess.applications_close_at:
         raise not_open(f"Applications closed at {_at(sess.applications_close_at)}: "
@@ -51,7 +51,7 @@ def check_withdrawable(sess: Session) -> None:
 
 def write(conn: Connection, ctx, booking: Booking) -> None:
     """Record the application (status applied) and its event; IntegrityError if one is held already."""
-    booking.status = APPLIED
+    booking.status = BookingStatus.APPLIED
     if conn.dialect.name == "postgresql":
         if conn.execute(_ONE_STATEMENT, _params(ctx, booking)).first() is None:
             raise _closed(ctx)
@@ -59,7 +59,7 @@ def write(conn: Connection, ctx, booking: Booking) -> None:
     if conn.execute(_COUNT, {"sid": ctx.session_id, "now": booking.created_at}).first() is None:
         raise _closed(ctx)
     conn.execute(insert(Booking.__table__), {c.key: getattr(booking, c.key) for c in Booking.__table__.columns})
-    record_event(conn, outbox, APPLIED_EVENT, events.payload(booking))
+    record_event(conn, outbox, BookingEvent.APPLIED, events.payload(booking))
 
 
 def _closed(ctx) -> Conflict:
@@ -67,13 +67,14 @@ def _closed(ctx) -> Conflict:
 
 
 def _params(ctx, booking: Booking) -> dict:
+    event = event_row(outbox, BookingEvent.APPLIED, events.payload(booking))  # the outbox's one writer
     return {"sid": ctx.session_id, "now": booking.created_at, "p_id": booking.id, "p_offer": booking.offer_id,
             "p_worker": booking.worker_id, "p_starts": booking.session_starts_at, "p_by": booking.created_by,
-            "p_event": new_event_id(), "p_payload": json.dumps(events.payload(booking), ensure_ascii=False)}
+            **{f"e_{c}": event[c] for c in WRITTEN_COLUMNS}}
 
 
 # Built once from the tables' own columns. Parameters never take a column's name: an UPDATE would SET it.
-_s, _b = Session.__table__, Booking.__table__
+_s, _b = BookableSession.__table__, Booking.__table__
 _now = bindparam("now", type_=UTCDateTime())
 _COUNT = (update(_s).where(_s.c.session_id == bindparam("sid"), _s.c.drawn_at.is_(None),
                            _s.c.applications_close_at > _now)
@@ -83,12 +84,11 @@ _booked = (insert(_b).from_select(
     ["id", "session_id", "offer_id", "worker_id", "status", "session_starts_at", "version", "created_by",
      "created_at", "updated_at"],
     select(bindparam("p_id", type_=String()), _taken.c.session_id, bindparam("p_offer", type_=String()),
-           bindparam("p_worker", type_=String()), literal(APPLIED, String()),
+           bindparam("p_worker", type_=String()), literal(BookingStatus.APPLIED.value, String()),
            bindparam("p_starts", type_=UTCDateTime()), literal(1, Integer()),
            bindparam("p_by", type_=String()), _now, _now))
     .returning(_b.c.id).cte("booked"))
 _ONE_STATEMENT = (insert(outbox).from_select(
-    ["event_id", "type", "source", "occurred_at", "payload"],
-    select(bindparam("p_event", type_=String()), literal(APPLIED_EVENT, String()), literal("booking", String()),
-           _now, bindparam("p_payload", type_=String())).select_from(_booked))
+    list(WRITTEN_COLUMNS),
+    select(*(bindparam(f"e_{c}", type_=outbox.c[c].type) for c in WRITTEN_COLUMNS)).select_from(_booked))
     .returning(outbox.c.event_id))

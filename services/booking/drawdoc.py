@@ -8,7 +8,7 @@ order and the places from this document alone (python -m services.cli draw verif
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import Session
 
 from shared import draw
 from shared.errors import NotFound
@@ -18,12 +18,12 @@ from .models import BallotEntry, Draw
 from .priority import quota_list
 
 
-def document(db: DbSession, session_id: str) -> dict:
-    record = db.get(Draw, session_id)
+def document(tx: Session, session_id: str) -> dict:
+    record = tx.get(Draw, session_id)
     if record is None:
         raise NotFound(f"No draw of session {session_id!r}: not a ballot, or not drawn yet.")
     e = BallotEntry.__table__.c
-    rows = db.execute(select(e.applicant, e.weight, e.open_need, e.not_served_recently, e.priority_category,
+    rows = tx.execute(select(e.applicant, e.weight, e.open_need, e.not_served_recently, e.priority_category,
                              e.no_shows, e.rank, e.quota, e.in_quotas, e.result)
                       .where(e.session_id == session_id).order_by(e.rank)).all()
     order = [{"applicant": r.applicant, "weight": r.weight,

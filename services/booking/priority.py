@@ -18,13 +18,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import String, bindparam, exists, func, select
-from sqlalchemy.orm import Session as DbSession, aliased
+from sqlalchemy.orm import Session, aliased
 
 from shared.db import UTCDateTime
 from shared.draw import NO_SHOW_DAYS, Facts, quota_test
-from shared.vocab import expand_worker_categories
+from shared.vocab import BookingStatus, expand_worker_categories
 
-from .ballot_vocab import NO_SHOW
 from .models import Booking, Offer, OpenNeeds, Profile
 
 SERVED = ("confirmed", "attended")
@@ -38,22 +37,22 @@ class Applicant(NamedTuple):
     in_quotas: frozenset[int]
 
 
-def applicants(db: DbSession, offer: Offer, session_id: str, at: datetime, status: str) -> list[Applicant]:
+def applicants(tx: Session, offer: Offer, session_id: str, at: datetime, status: str) -> list[Applicant]:
     """Every booking of the session with this status (the draw: every application).
 
     Three plain statements whose plans do not hang on the tables' statistics: the applications with
     their profiles and open needs (primary-key joins), every worker served by an offer of this kind in
     the period (by offer), every no-show of the year (a partial index); then joined here."""
     params = _params(offer, session_id, at)
-    rows = db.execute(_APPLICATIONS, {**params, "status": status}).all()
-    served = set(db.scalars(_SERVED, params))
-    no_shows = dict(db.execute(_NO_SHOWS, params).all())
+    rows = tx.execute(_APPLICATIONS, {**params, "status": status}).all()
+    served = set(tx.scalars(_SERVED, params))
+    no_shows = dict(tx.execute(_NO_SHOWS, params).all())
     return _applicants(offer, rows, lambda row: row.worker_id in served, lambda row: no_shows.get(row.worker_id, 0))
 
 
-def for_bookings(db: DbSession, offer: Offer, session_id: str, at: datetime, booking_ids: list[str]) -> list[Applicant]:
+def for_bookings(tx: Session, offer: Offer, session_id: str, at: datetime, booking_ids: list[str]) -> list[Applicant]:
     """Some bookings of the session (an application's answer, a page of them): one statement, index look-ups."""
-    rows = db.execute(_SOME_BOOKINGS, {**_params(offer, session_id, at), "ids": list(booking_ids)}).all()
+    rows = tx.execute(_SOME_BOOKINGS, {**_params(offer, session_id, at), "ids": list(booking_ids)}).all()
     return _applicants(offer, rows, lambda row: row.served, lambda row: row.no_shows)
 
 
@@ -84,7 +83,7 @@ def _statements():
     b, other = Booking, aliased(Booking)
     served_where = (other.status.in_(SERVED), other.session_id != sid, other.session_starts_at > served_since,
                     other.offer_id.in_(select(Offer.offer_id).where(Offer.kind == kind)))
-    no_show_where = (other.status == NO_SHOW, other.session_starts_at > no_show_since, other.session_starts_at <= at)
+    no_show_where = (other.status == BookingStatus.NO_SHOW, other.session_starts_at > no_show_since, other.session_starts_at <= at)
     facts_of = (b.id, b.worker_id, b.version, Profile.worker_category, Profile.district, OpenNeeds.categories)
 
     def with_profiles(stmt):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from marshmallow import fields
 
 from shared.api import Id, LocalDateTime, PageArgs, Schema, always_sent, one_of
+from shared.vocab import BookingStatus
 
-from .ballot_vocab import APPLIED, NO_SHOW, OFFERED
 from .schemas_ballot import BallotSchema
 
-STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "expired", APPLIED, OFFERED, NO_SHOW)
+STATUSES = tuple(s.value for s in BookingStatus)
 
 
 class BookingCreateSchema(Schema):

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of, problems
 from shared import ratelimit
 from shared.auth import authenticated, current_principal
-from shared.db import commit_now, request_session
+from shared.db import current_database, request_session
+from shared.vocab import BookingStatus
 
 from . import idempotency, lifecycle, queries, signup
 from .ballot_view import ballots
-from .ballot_vocab import APPLIED
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
 from .waitlist import positions
 
@@ -44,16 +44,13 @@ def booking_out(booking, waitlist_position=_LOOK_UP, ballot=_LOOK_UP) -> dict:
     return data
 
 
-def signed_up_out(result: signup.SignUp) -> dict:
-    """A new booking: a first-come one has no ballot (no look-up on the rush's path), an application has."""
+def signed_up_out(result: signup.SignUp, tx=None) -> dict:
+    """A new booking: a first-come one has no ballot (no look-up on the rush's path); an application's is read,
+    in the sign-up's own transaction while that has not committed yet (an Idempotency-Key's stored answer)."""
     booking, position = result
-    return booking_out(booking, position, _LOOK_UP if booking.status == APPLIED else None)
-
-
-def _sign_up(principal, data) -> dict:
-    """Sign up, committed before the answer is built: the session row is locked for one statement."""
-    database = current_app.extensions["unionhub.db"]
-    return signed_up_out(signup.sign_up_now(database, principal, data["session_id"], data.get("worker_id")))
+    ballot = (ballots(tx or request_session(), [booking]).get(booking.id)
+              if booking.status == BookingStatus.APPLIED else None)
+    return booking_out(booking, position, ballot)
 
 
 @blp.route("/bookings")
@@ -78,8 +75,17 @@ class Bookings(MethodView):
         key = request.headers.get("Idempotency-Key")
         if key is None:
             _admit(principal)
-            return _sign_up(principal, data)
-        return _idempotent_sign_up(principal, idempotency.check_key(key), data)
+            # committed before the answer is built: the session row is locked for one statement
+            return signed_up_out(signup.sign_up_and_commit(current_database(), principal, data["session_id"],
+                                                           data.get("worker_id")))
+        result = idempotency.sign_up_once(
+            current_database(), principal, idempotency.check_key(key),
+            idempotency.fingerprint("POST", request.path, data), data["session_id"], data.get("worker_id"),
+            admit=lambda: _admit(principal), dump=_dump_answer)
+        if isinstance(result, idempotency.Replay):
+            return Response(result.body, status=result.status, mimetype="application/json",
+                            headers={"Idempotent-Replayed": "true"})
+        return signed_up_out(result)
 
     @authenticated()
     @blp.arguments(BookingQuery, location="query")
@@ -98,24 +104,9 @@ def _admit(principal) -> None:
     ratelimit.check(principal.sub, principal.role, sign_up=SIGN_UPS_PER_MINUTE[principal.role])
 
 
-def _idempotent_sign_up(principal, key: str, data: dict):
-    db = current_app.extensions["unionhub.db"]
-    stored = idempotency.begin(db, principal.sub, key, idempotency.fingerprint("POST", request.path, data))
-    if stored is not None:
-        status, body = stored
-        return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
-    try:
-        _admit(principal)  # after the replay: an acknowledged request's retry is never 429
-        body = signed_up_out(signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
-        # The stored answer commits with the booking, or neither does.
-        idempotency.complete(request_session(), principal.sub, key, 201,
-                             json.dumps(_booking_schema.dump(body), ensure_ascii=False))
-        commit_now()
-        return body
-    except BaseException:
-        request_session().rollback()  # let go of the database before forgetting the key
-        idempotency.release(db, principal.sub, key)
-        raise
+def _dump_answer(result: signup.SignUp, tx) -> str:
+    """The 201 body of a sign-up, as an Idempotency-Key stores it to send again."""
+    return json.dumps(_booking_schema.dump(signed_up_out(result, tx)), ensure_ascii=False)
 
 
 @blp.route("/bookings/<booking_id>")

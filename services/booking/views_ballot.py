@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from shared.api import Blueprint, problems
 from shared.auth import authenticated, current_principal
-from shared.db import commit_now, request_session
+from shared.db import request_session
 
 from . import drawdoc, drawrun, noshow, offering
 from .schemas import BookingSchema
@@ -39,8 +39,7 @@ class SessionDraw(MethodView):
     def post(self, session_id):
         """Run the draw now, after the close (staff of the offer's union and above, admin); once drawn, the same
         draw again."""
-        drawrun.draw_now(request_session(), current_principal(), session_id)
-        commit_now()
+        drawrun.draw_now(request_session(), current_principal(), session_id)  # commits with the request
         return _json(drawdoc.document(request_session(), session_id))
 
 

@@ -111,18 +111,6 @@ def is_ballot(offer) -> bool:
     return bool(offer.allocation) and offer.allocation.get("mode") == BALLOT
 
 
-def public(offer) -> dict:
-    """The allocation as answered: every field, times parsed, the seed's hash (never the seed)."""
-    a = offer.allocation
-    if not is_ballot(offer):
-        return {"mode": FIRST_COME, "applications_open_at": None, "applications_close_at": None,
-                "accept_within_hours": None, "priority_worker_categories": [], "quotas": [], "period_days": None,
-                "seed_sha256": None}
-    return {**a, "applications_open_at": parse_iso(a["applications_open_at"]),
-            "applications_close_at": parse_iso(a["applications_close_at"]),
-            "seed_sha256": a.get("seed_sha256")}
-
-
 def same(offer, loaded: dict | None) -> bool:
     """A patch that repeats the allocation the offer has (the hash aside) changes nothing."""
     mine = dict(offer.allocation or {})

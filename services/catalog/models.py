@@ -8,9 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import outbox_table
-from shared.timeutil import utcnow
-
-from . import allocation as allocation_rules
+from shared.timeutil import parse_iso, utcnow
 
 
 class Base(DeclarativeBase):
@@ -80,7 +78,14 @@ class Offer(Base):
 
     @property
     def allocation_view(self) -> dict:
-        return allocation_rules.public(self)
+        """The allocation as answered: every field, times parsed, the seed's hash (never the seed)."""
+        a = self.allocation
+        if not a:
+            return {"mode": "first_come", "applications_open_at": None, "applications_close_at": None,
+                    "accept_within_hours": None, "priority_worker_categories": [], "quotas": [], "period_days": None,
+                    "seed_sha256": None}
+        return {**a, "applications_open_at": parse_iso(a["applications_open_at"]),
+                "applications_close_at": parse_iso(a["applications_close_at"]), "seed_sha256": a.get("seed_sha256")}
 
 
 class OfferCategory(Base):

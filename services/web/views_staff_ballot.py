@@ -8,7 +8,7 @@ from . import client
 from .ballot_data import ORDER_ROWS, category_names, draw_or_none, verification, window_state
 from .client import ApiError
 from .messages import message_for
-from .views_staff import bp
+from .staff_blueprint import bp
 from .worker_data import availability
 
 

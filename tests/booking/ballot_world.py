@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from services.booking.models import BallotEntry, Session
+from services.booking.models import BallotEntry, BookableSession
 from shared.timeutil import utcnow
 from tests.booking.world import build
 from tests.factories import iso
@@ -23,10 +23,10 @@ def build_ballot(client, admin, token, pump, workers=("w1", "w2", "w3", "w4"), c
 def close_window(dbs, session_id=None, seconds_ago=1):
     """The application window closes (for booking's copy of the session): due for the draw."""
     with dbs["booking"].transaction() as s:
-        stmt = update(Session).values(applications_open_at=utcnow() - timedelta(hours=2),
+        stmt = update(BookableSession).values(applications_open_at=utcnow() - timedelta(hours=2),
                                       applications_close_at=utcnow() - timedelta(seconds=seconds_ago))
         if session_id:
-            stmt = stmt.where(Session.session_id == session_id)
+            stmt = stmt.where(BookableSession.session_id == session_id)
         s.execute(stmt)
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.booking import drawrun, offering
-from services.booking.models import ACTIVE, BallotEntry, Booking, Draw, Session, outbox
+from services.booking.models import ACTIVE, BallotEntry, Booking, Draw, BookableSession, outbox
 from shared.db import Database
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
 from tests.booking.test_concurrency import run_at_once
@@ -18,7 +18,7 @@ from tests.booking.test_concurrency import run_at_once
 
 def assert_ballot_invariants(db):
     with db.transaction() as s:
-        for sess in s.scalars(select(Session)):
+        for sess in s.scalars(select(BookableSession)):
             counts = Counter(s.scalars(select(Booking.status).where(Booking.session_id == sess.session_id)))
             assert counts["confirmed"] + counts["attended"] == sess.confirmed, (counts, sess.confirmed)
             assert counts["offered"] == sess.offered and counts["waitlisted"] == sess.waitlisted, counts
@@ -80,7 +80,7 @@ def test_a_draw_that_dies_midway_leaves_nothing_and_runs_again(client, admin, to
     with pytest.raises(ConnectionError):
         drawrun.run_due(dbs["booking"])
     with dbs["booking"].transaction() as s:  # rolled back: still due, nothing written
-        assert s.scalar(select(Session.drawn_at)) is None
+        assert s.scalar(select(BookableSession.drawn_at)) is None
         assert s.scalar(select(func.count()).select_from(BallotEntry)) == 0
         assert set(s.scalars(select(Booking.status))) == {"applied"}
     monkeypatch.setattr(drawrun, "_write", real)

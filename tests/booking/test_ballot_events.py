@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from services.booking.models import Session
+from services.booking.models import BookableSession
 from shared.events import Envelope, stream_name
 from shared.timeutil import parse_iso, utcnow
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
@@ -53,7 +53,7 @@ def test_the_ballot_life_as_events(client, admin, token, pump, dbs, redis_client
     demand = client.get(f"/matching/offers/{world['offer']['id']}/demand", token=admin).get_json()
     assert (demand["confirmed"], demand["offered"], demand["waitlisted"]) == (1, 1, 1)
     with dbs["booking"].transaction() as s:
-        s.execute(update(Session).values(starts_at=utcnow() - timedelta(hours=2), ends_at=utcnow() - timedelta(hours=1)))
+        s.execute(update(BookableSession).values(starts_at=utcnow() - timedelta(hours=2), ends_at=utcnow() - timedelta(hours=1)))
     client.post(f"/booking/bookings/{made[winner]['id']}/no-show", token=world["staff"])
     pump()
     no_show = [e.data for e in published(redis_client, configs) if e.type == "booking.no_show"]

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from services.booking.models import Booking, OpenNeeds, Session
+from services.booking.models import Booking, OpenNeeds, BookableSession
 from shared import draw
 from shared.timeutil import utcnow
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
@@ -103,5 +103,5 @@ def test_quotas_come_first_and_a_quota_place_passes_to_the_quota(client, admin, 
     assert status[waiting_gusu] == "offered" and now[waiting_gusu]["quota"] == 0
     assert sorted(w for w in workers if status[w] == "offered") == sorted({rest, waiting_gusu})
     with dbs["booking"].transaction() as s:
-        sess = s.scalars(select(Session)).one()
+        sess = s.scalars(select(BookableSession)).one()
         assert (sess.offered, sess.confirmed, sess.waitlisted) == (2, 0, len(workers) - 3)

@@ -3,7 +3,7 @@ from collections import Counter
 
 from shared import draw
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need
 
 WORKERS = tuple(f"w{i}" for i in range(1, 9))

@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from services.booking.models import Booking, Session
+from services.booking.models import Booking, BookableSession
 from shared.timeutil import utcnow
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_profile
 
 
@@ -75,7 +75,7 @@ def test_an_idempotency_key_repeat_applies_once(client, world, dbs):
     assert first.get_json()["ballot"]["weight"] == again.get_json()["ballot"]["weight"]
     with dbs["booking"].transaction() as s:
         assert s.scalar(select(func.count()).select_from(Booking)) == 1
-        assert s.scalar(select(Session.applied)) == 1
+        assert s.scalar(select(BookableSession.applied)) == 1
 
 
 def test_an_application_is_withdrawn_until_the_close_then_the_draw_decides(client, world, dbs):
@@ -143,7 +143,7 @@ def test_a_first_come_session_has_no_draw_and_no_ballot(client, admin, token, pu
 
 def end_sessions(dbs):
     with dbs["booking"].transaction() as s:
-        s.execute(update(Session).values(starts_at=utcnow() - timedelta(hours=3),
+        s.execute(update(BookableSession).values(starts_at=utcnow() - timedelta(hours=3),
                                          ends_at=utcnow() - timedelta(hours=1)))
 
 

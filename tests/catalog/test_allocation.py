@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from services.catalog.models import Offer
 from shared.events import Envelope, stream_name
 from shared.timeutil import utcnow
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_offer, offer_body, union_tree
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.booking.models import BallotEntry, Session
+from services.booking.models import BallotEntry, BookableSession
 from services.catalog.models import OfferSession
 from shared.timeutil import utcnow
 from tests.booking.ballot_world import build_ballot, close_window
@@ -116,7 +116,7 @@ def test_apply_see_why_draw_verify_accept_and_no_show(browser_client, client, ad
     assert "抽签与核验" in page and "未到场</button>" not in page  # not ended yet
     # The session ends (booking's copy, which the API checks, and catalog's, which the page shows).
     with dbs["booking"].transaction() as s:
-        s.execute(update(Session).values(starts_at=utcnow() - timedelta(hours=3),
+        s.execute(update(BookableSession).values(starts_at=utcnow() - timedelta(hours=3),
                                          ends_at=utcnow() - timedelta(hours=1)))
     with dbs["catalog"].transaction() as s:
         s.execute(update(OfferSession).values(starts_at=utcnow() - timedelta(hours=3),

@@ -1,0 +1,56 @@
+"""Event type names, one StrEnum per publisher's subject; the values are the wire names (shared/events)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OfferEvent(StrEnum):
+    """catalog: each carries the whole offer and a revision."""
+
+    PUBLISHED = "offer.published"
+    UPDATED = "offer.updated"
+    CLOSED = "offer.closed"
+
+
+class UnionEvent(StrEnum):
+    """catalog: the union tree, for the services that decide who reaches whom."""
+
+    CREATED = "union.created"
+    SAVED = "union.saved"
+
+
+class BookingEvent(StrEnum):
+    """booking: {booking_id, session_id, offer_id, worker_id, status, version}."""
+
+    CONFIRMED = "booking.confirmed"
+    WAITLISTED = "booking.waitlisted"
+    PROMOTED = "booking.promoted"
+    CANCELLED = "booking.cancelled"
+    ATTENDED = "booking.attended"
+    EXPIRED = "booking.expired"  # left waiting at the start; holds no place
+    APPLIED = "booking.applied"  # a ballot's application, during the window
+    OFFERED = "booking.offered"  # a place offered by the draw or passed on; adds accept_by
+    ACCEPTED = "booking.accepted"  # the place accepted: the booking is confirmed
+    PASSED_ON = "booking.passed_on"  # not accepted in time: expired, the place goes to the next
+    NO_SHOW = "booking.no_show"  # a confirmed booking whose worker did not come
+
+
+class SessionEvent(StrEnum):
+    """booking: a ballot session's draw {session_id, offer_id, applicants, offered}."""
+
+    DRAWN = "session.drawn"
+
+
+class ProfileEvent(StrEnum):
+    """matching: a worker's eligibility attributes."""
+
+    SAVED = "profile.saved"
+
+
+class WorkerEvent(StrEnum):
+    """matching: {"worker_id", "pseudonym"}: every copy of the worker's data goes."""
+
+    ERASED = "worker.erased"
+    # {"as_of", "items": [{"worker_id", "categories"}]}: the categories of some workers' open needs now
+    # (booking weighs ballot applications by them); at most 500 workers an event.
+    OPEN_NEEDS = "worker.open_needs"
