@@ -8,6 +8,7 @@
     python -m services.cli events check [--since 2h] [--grace 60] [--json]
     python -m services.cli events replay --since 2h [--service booking]
     python -m services.cli user add --role staff --union u-sip --username li --display-name 李明
+    python -m services.cli draw verify <session_id> --url http://127.0.0.1:8000 | --file draw.json
 """
 from __future__ import annotations
 
@@ -195,6 +196,17 @@ def cmd_user_add(args) -> None:
     print(user.id)
 
 
+def cmd_draw_verify(args) -> None:
+    """Recompute a published ballot draw from its inputs: exit 0 match, 1 mismatch, 2 unreadable."""
+    from . import drawcheck
+
+    if bool(args.url) == bool(args.file):
+        sys.exit("draw verify: give --url (with the session id) or --file")
+    if args.url and not args.session_id:
+        sys.exit("draw verify: --url needs the session id")
+    sys.exit(drawcheck.run(args.session_id, args.url, args.file))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -237,6 +249,13 @@ def main(argv=None) -> None:
     p.add_argument("--display-name", help="the name shown (default: the username)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.set_defaults(func=cmd_user_add)
+    p = sub.add_parser("draw", help="ballot draws")
+    draw_sub = p.add_subparsers(dest="draw_command", required=True)
+    p = draw_sub.add_parser("verify", help="recompute a published draw from its inputs (exit 1 on a mismatch)")
+    p.add_argument("session_id", nargs="?", help="the session (with --url)")
+    p.add_argument("--url", help="the base URL, e.g. http://127.0.0.1:8000")
+    p.add_argument("--file", help="a draw document saved from GET /booking/sessions/<id>/draw")
+    p.set_defaults(func=cmd_draw_verify)
     args = parser.parse_args(argv)
     args.func(args)
 

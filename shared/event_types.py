@@ -28,6 +28,17 @@ class BookingEvent(StrEnum):
     CANCELLED = "booking.cancelled"
     ATTENDED = "booking.attended"
     EXPIRED = "booking.expired"  # left waiting at the start; holds no place
+    APPLIED = "booking.applied"  # a ballot's application, during the window
+    OFFERED = "booking.offered"  # a place offered by the draw or passed on; adds accept_by
+    ACCEPTED = "booking.accepted"  # the place accepted: the booking is confirmed
+    PASSED_ON = "booking.passed_on"  # not accepted in time: expired, the place goes to the next
+    NO_SHOW = "booking.no_show"  # a confirmed booking whose worker did not come
+
+
+class SessionEvent(StrEnum):
+    """booking: a ballot session's draw {session_id, offer_id, applicants, offered}."""
+
+    DRAWN = "session.drawn"
 
 
 class ProfileEvent(StrEnum):
@@ -56,3 +67,6 @@ class ProblemEvent(StrEnum):
     """matching: a problem item moved up the union tree past its due date."""
 
     ESCALATED = "problem.escalated"  # {problem_id, category, district, worker_category, from_union_id, union_id}
+    # {"as_of", "items": [{"worker_id", "categories"}]}: the categories of some workers' open needs now
+    # (booking weighs ballot applications by them); at most 500 workers an event.
+    OPEN_NEEDS = "worker.open_needs"

@@ -11,13 +11,24 @@ class BookingStatus(StrEnum):
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
-    EXPIRED = "expired"  # still waitlisted when the session started
+    EXPIRED = "expired"  # still waitlisted when the session started, or a ballot's place not accepted in time
+    APPLIED = "applied"  # a ballot's application, until the draw
+    OFFERED = "offered"  # a place the draw offered, held until accepted (then confirmed)
+    NO_SHOW = "no_show"  # confirmed, and did not come (marked after the session ended)
 
 
 # Holding a place: the confirmed count of a session is these.
 TAKING_A_PLACE = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
-# Active: a worker holds at most one such booking per session.
-ACTIVE_BOOKING = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.ATTENDED)
+# Active: a worker holds at most one such booking per session; the per-worker limit counts them.
+ACTIVE_BOOKING = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.ATTENDED, BookingStatus.APPLIED,
+                  BookingStatus.OFFERED, BookingStatus.NO_SHOW)
+
+
+class AllocationMode(StrEnum):
+    """How an offer gives out its places (catalog sets it, booking applies it)."""
+
+    FIRST_COME = "first_come"
+    BALLOT = "ballot"
 
 class NeedStatus(StrEnum):
     """A need's status (its steps: services/matching/needstates.py)."""

@@ -9,7 +9,8 @@ import pytest
 from shared.fields import ID_PATTERN
 
 SERVICES = ("catalog", "matching", "booking")
-PUBLIC = {("get", "/catalog/offers"), ("get", "/catalog/offers/{offer_id}"), ("get", "/booking/sessions/{session_id}")}
+PUBLIC = {("get", "/catalog/offers"), ("get", "/catalog/offers/{offer_id}"), ("get", "/booking/sessions/{session_id}"),
+          ("get", "/booking/sessions/{session_id}/draw")}
 METHODS = ("get", "put", "post", "patch", "delete")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 

@@ -3,6 +3,8 @@
 What it consumes is wired in worker.py."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -19,3 +21,8 @@ def payload(booking: Booking) -> dict:
 
 def publish(tx: Session | Connection, event_type: BookingEvent, booking: Booking) -> None:
     record_event(tx, outbox, event_type, payload(booking))
+
+
+def publish_offered(tx: Session | Connection, booking: Booking, accept_by: datetime) -> None:
+    """booking.offered: the payload and the time to accept by."""
+    record_event(tx, outbox, BookingEvent.OFFERED, {**payload(booking), "accept_by": accept_by.isoformat()})

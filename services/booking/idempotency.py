@@ -48,9 +48,10 @@ class Replay(NamedTuple):
 
 
 def sign_up_once(database: Database, principal: Principal, key: str, request_print: str, session_id: str,
-                 worker_id: str | None, *, admit: Callable[[], None], dump: Callable[[SignUp], str]) -> SignUp | Replay:
+                 worker_id: str | None, *, admit: Callable[[], None],
+                 dump: Callable[[SignUp, Session], str]) -> SignUp | Replay:
     """Sign up under an Idempotency-Key: the first answer again (a Replay), or a new sign-up whose answer,
-    `dump(result)`, commits with the booking. `admit` (the rate limits) runs only when it is not a replay,
+    `dump(result, tx)` (read in the sign-up's transaction), commits with the booking. `admit` (the rate limits) runs only when it is not a replay,
     so a retry of an acknowledged request is never refused. On any error the key is forgotten."""
     stored = begin(database, principal.sub, key, request_print)
     if stored is not None:
@@ -59,7 +60,7 @@ def sign_up_once(database: Database, principal: Principal, key: str, request_pri
         admit()
         with database.transaction() as tx:  # the stored answer commits with the booking, or neither does
             result = sign_up_in_transaction(tx, principal, session_id, worker_id)
-            complete(tx, principal.sub, key, 201, dump(result))
+            complete(tx, principal.sub, key, 201, dump(result, tx))
         return result
     except BaseException:
         release(database, principal.sub, key)  # after the rollback: the database is let go of first

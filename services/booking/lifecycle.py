@@ -1,4 +1,4 @@
-"""After sign-up: cancel (and promote the next in line), check in."""
+"""After sign-up: cancel (and give the place to the next in line, or the next in a ballot's draw order), check in."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,11 +10,13 @@ from shared.event_types import BookingEvent
 from shared.timeutil import utcnow
 from shared.vocab import BookingStatus
 
-from . import events
+from . import applications, events, offering
 from .models import Booking
 from .queries import get_booking
 from .signup import not_open
-from .waitlist import lock_session, promote
+from .waitlist import lock_session
+
+CANCELLABLE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.APPLIED, BookingStatus.OFFERED)
 
 
 def invalid_state(detail: str) -> Conflict:
@@ -31,9 +33,12 @@ def cancel(tx: Session, principal: Principal, booking_id: str) -> Booking:
     booking = get_booking(tx, principal, booking_id)
     sess = lock_session(tx, booking.session_id)  # the session row first: one lock order everywhere
     booking = _lock_booking(tx, booking_id)
-    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED):
-        raise invalid_state(f"This booking is {booking.status}: only a confirmed or waitlisted booking can be cancelled.")
-    if sess.starts_at <= utcnow():
+    if booking.status not in CANCELLABLE:
+        raise invalid_state(f"This booking is {booking.status}: only a confirmed, waitlisted, applied or offered "
+                            "booking can be cancelled.")
+    if booking.status == BookingStatus.APPLIED:
+        applications.check_withdrawable(sess)
+    elif sess.starts_at <= utcnow():
         # A waiting list closes at the start: its bookings expire (waitlist.expire_due).
         raise not_open("The session has started: it is too late to cancel."
                        if booking.status == BookingStatus.CONFIRMED else
@@ -45,12 +50,14 @@ def cancel(tx: Session, principal: Principal, booking_id: str) -> Booking:
     booking.updated_at = utcnow()
     if was == BookingStatus.CONFIRMED:
         sess.confirmed -= 1
-    else:
+    elif was == BookingStatus.WAITLISTED:
         sess.waitlisted -= 1
+    else:
+        offering.release(tx, sess, booking, was)
     tx.flush()
     events.publish(tx, BookingEvent.CANCELLED, booking)
-    if was == BookingStatus.CONFIRMED:
-        promote(tx, sess)
+    if was in (BookingStatus.CONFIRMED, BookingStatus.OFFERED):
+        offering.fill_places(tx, sess, freed_by=booking)
     return booking
 
 

@@ -1,10 +1,10 @@
 """Booking tables: bookings, sessions and offers (read model with live counters),
-profiles (read model), idempotency keys, outbox and inbox."""
+profiles and open needs (read models), idempotency keys, draws and ballot entries, outbox and inbox."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, path_ids, service_metadata
@@ -33,6 +33,10 @@ class Offer(Base):
     eligibility: Mapped[dict] = mapped_column(JSON)
     per_worker_limit: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     waitlist: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    categories: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    allocation: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # None: first come, first served
+    ballot_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)  # secret until the draw
 
     @property
     def union_path_ids(self) -> list[str]:
@@ -52,6 +56,14 @@ class BookableSession(Base):
     confirmed: Mapped[int] = mapped_column(Integer, default=0)   # confirmed + attended
     waitlisted: Mapped[int] = mapped_column(Integer, default=0)
     waitlist_seq: Mapped[int] = mapped_column(Integer, default=0)  # last ticket given out (FIFO order)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Ballots (services/booking/applications.py, drawrun.py): the window, the counters, the draw's time.
+    mode: Mapped[str] = mapped_column(String(16), default="first_come", server_default="first_come")
+    applications_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    applications_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    applied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    offered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # hold a place until accepted
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Profile(Base):
@@ -89,6 +101,9 @@ class Booking(Base):
         Index("ix_booking_bookings_queue", "session_id", "status", "waitlist_seq"),
         Index("ix_booking_bookings_worker_offer", "worker_id", "offer_id"),
         Index("ix_booking_bookings_offer", "offer_id", "status"),
+        # The draw counts each applicant's no-shows of the year: a small index of them alone.
+        Index("ix_booking_bookings_no_show", "worker_id", "session_starts_at",
+              postgresql_where=text("status = 'no_show'"), sqlite_where=text("status = 'no_show'")),
     )
 
 
@@ -104,6 +119,58 @@ class IdempotencyKey(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OpenNeeds(Base):
+    """The need categories in which a worker has open needs (matching's worker.open_needs events)."""
+
+    __tablename__ = "booking_open_needs"
+
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    categories: Mapped[str] = mapped_column(String(400))  # ",health_checkup,housing,": read by the draw per applicant
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Draw(Base):
+    """A session's draw, as published: written once, by whoever locked the session row first."""
+
+    __tablename__ = "booking_draws"
+
+    session_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(String(40))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    drawn_by: Mapped[str] = mapped_column(String(64))  # "schedule" (the worker at the close) or a staff id
+    seed: Mapped[str] = mapped_column(String(64))
+    seed_sha256: Mapped[str] = mapped_column(String(64))
+    places: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[dict] = mapped_column(JSON)  # factors, period_days, priority categories, quotas
+    applicants: Mapped[int] = mapped_column(Integer)
+    offered: Mapped[int] = mapped_column(Integer)
+
+
+class BallotEntry(Base):
+    """One applicant of a draw: the published facts, weight, rank and result."""
+
+    __tablename__ = "booking_ballot_entries"
+
+    booking_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(40))
+    applicant: Mapped[str] = mapped_column(String(16))  # shared.draw.applicant: the published pseudonym
+    open_need: Mapped[bool] = mapped_column(Boolean)
+    not_served_recently: Mapped[bool] = mapped_column(Boolean)
+    priority_category: Mapped[bool] = mapped_column(Boolean)
+    no_shows: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    in_quotas: Mapped[str] = mapped_column(String(40), default="")  # ",0,2,": the quotas it qualifies for
+    quota: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the quota it was offered a place under
+    result: Mapped[str] = mapped_column(String(16))  # at the draw: offered | waitlisted
+    # Set while a place is offered and not yet accepted: the pass-on timer's due row.
+    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_booking_ballot_entries_rank", "session_id", "rank"),
+                      Index("ix_booking_ballot_entries_due", "accept_by", postgresql_where=text("accept_by IS NOT NULL"),
+                            sqlite_where=text("accept_by IS NOT NULL")))
 
 
 outbox = outbox_table(Base.metadata, "booking")

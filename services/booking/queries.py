@@ -71,5 +71,7 @@ def session_availability(session: Session, session_id: str) -> dict:
         raise NotFound(f"No session {session_id!r} of a published offer.")
     return {"session_id": sess.session_id, "offer_id": sess.offer_id, "starts_at": sess.starts_at,
             "capacity": sess.capacity, "confirmed": sess.confirmed, "waitlisted": sess.waitlisted,
-            "remaining": max(sess.capacity - sess.confirmed, 0), "offer_status": offer.status,
-            "waitlist": offer.waitlist}
+            "applied": sess.applied, "offered": sess.offered,
+            "remaining": max(sess.capacity - sess.confirmed - sess.offered, 0), "offer_status": offer.status,
+            "waitlist": offer.waitlist, "allocation": sess.mode, "applications_open_at": sess.applications_open_at,
+            "applications_close_at": sess.applications_close_at, "drawn_at": sess.drawn_at}

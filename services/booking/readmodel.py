@@ -11,8 +11,10 @@ from shared.db import like_escape, to_path
 from shared.events import Envelope
 from shared.timeutil import parse_iso
 
-from .models import BookableSession, Booking, IdempotencyKey, Offer, Profile, outbox
-from .waitlist import lock_session, promote
+from .ballot_readmodel import apply_allocation, apply_sessions
+from .models import BookableSession, Booking, IdempotencyKey, Offer, OpenNeeds, Profile, outbox
+from .offering import fill_places
+from .waitlist import lock_session
 
 
 def apply_offer_event(tx: Session, env: Envelope) -> None:
@@ -30,6 +32,7 @@ def apply_offer_event(tx: Session, env: Envelope) -> None:
     offer.eligibility = data.get("eligibility") or {}
     offer.per_worker_limit = data.get("per_worker_limit")
     offer.waitlist = bool(data.get("waitlist", True))
+    apply_allocation(offer, data)
     tx.flush()
     for item in data.get("sessions") or []:
         sess = lock_session(tx, item["session_id"])
@@ -42,8 +45,8 @@ def apply_offer_event(tx: Session, env: Envelope) -> None:
         raised = item["capacity"] > sess.capacity
         sess.capacity = item["capacity"]
         if raised:
-            promote(tx, sess)  # more places: the waiting list moves up
-    tx.flush()
+            fill_places(tx, sess)  # more places: the waiting list moves up (a ballot's: in draw order)
+    apply_sessions(tx, offer, data.get("sessions") or [])
 
 
 def apply_profile_event(tx: Session, env: Envelope) -> None:
@@ -69,6 +72,7 @@ def apply_worker_erased(tx: Session, env: Envelope) -> None:
     Idempotency-Keys are deleted, and the worker id is replaced in the events still in the outbox."""
     worker_id, pseudonym = env.data["worker_id"], env.data["pseudonym"]
     tx.execute(delete(Profile).where(Profile.worker_id == worker_id))
+    tx.execute(delete(OpenNeeds).where(OpenNeeds.worker_id == worker_id))
     tx.execute(update(Booking).where(Booking.worker_id == worker_id).values(worker_id=pseudonym))
     quoted = json.dumps(worker_id, ensure_ascii=False)
     pattern = "%" + like_escape(quoted) + "%"

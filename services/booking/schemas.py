@@ -6,6 +6,8 @@ from marshmallow import fields
 from shared.api import Id, LocalDateTime, PageArgs, Schema, always_sent, one_of
 from shared.vocab import BookingStatus
 
+from .schemas_ballot import BallotSchema
+
 STATUSES = tuple(s.value for s in BookingStatus)
 
 
@@ -22,6 +24,7 @@ class BookingSchema(Schema):
     worker_id = fields.String()
     status = fields.String()
     waitlist_position = fields.Integer(allow_none=True)
+    ballot = fields.Nested(BallotSchema, allow_none=True, metadata={"description": "Ballots only (else null)."})
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
 
@@ -41,6 +44,12 @@ class SessionAvailabilitySchema(Schema):
     capacity = fields.Integer()
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
-    remaining = fields.Integer()
+    applied = fields.Integer()
+    offered = fields.Integer(metadata={"description": "Places offered by a draw and not yet accepted."})
+    remaining = fields.Integer(metadata={"description": "capacity - confirmed - offered."})
     offer_status = fields.String()
     waitlist = fields.Boolean()
+    allocation = fields.String(metadata={"description": "first_come or ballot."})
+    applications_open_at = LocalDateTime(allow_none=True)
+    applications_close_at = LocalDateTime(allow_none=True)
+    drawn_at = LocalDateTime(allow_none=True)

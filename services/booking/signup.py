@@ -33,9 +33,9 @@ from shared.event_types import BookingEvent
 from shared.events.outbox import after_commit_wake, event_row, insert_select_sql
 from shared.events.relay import wake_relays
 from shared.timeutil import local_today, utcnow
-from shared.vocab import BookingStatus
+from shared.vocab import AllocationMode, BookingStatus
 
-from . import events
+from . import applications, events
 from .models import ACTIVE, ACTIVE_SQL, BookableSession, Booking, outbox
 
 
@@ -93,6 +93,8 @@ def _checked_context(conn: Connection, principal: Principal, session_id: str, wo
         raise not_open("The offer is closed: no more sign-ups.")
     if ctx.starts_at <= utcnow():
         raise not_open("The session has already started.")
+    if ctx.mode == AllocationMode.BALLOT:
+        applications.check_window(ctx.applications_open_at, ctx.applications_close_at, ctx.drawn_at)
     if principal.is_staff and not principal.acts_for(path_ids(ctx.union_path)):
         raise Forbidden("Staff book on a worker's behalf only for their unions' offers.")
     _check_eligible(ctx)
@@ -113,6 +115,9 @@ def _write(conn: Connection, ctx, booking: Booking) -> int | None:
 
     From here the session row is locked until commit: only quick statements, no reads."""
     try:
+        if ctx.mode == AllocationMode.BALLOT:
+            applications.write(conn, ctx, booking)  # an application: no place taken, however many apply
+            return None
         if conn.dialect.name == "postgresql":
             return _write_in_one_statement(conn, ctx, booking)
         position = _take_place_or_ticket(conn, ctx, booking)
@@ -132,7 +137,8 @@ def _typed(**types):
 # Prebuilt (compiled once) and with literal statuses, so that PostgreSQL uses the
 # partial unique index for the "already booked?" test even with a generic plan.
 _CONTEXT = text(f"""
-SELECT s.session_id, s.starts_at, o.offer_id, o.status AS offer_status, o.union_path, o.eligibility,
+SELECT s.session_id, s.starts_at, s.mode, s.applications_open_at, s.applications_close_at, s.drawn_at,
+       o.offer_id, o.status AS offer_status, o.union_path, o.eligibility,
        o.per_worker_limit, o.waitlist, p.worker_id AS profile, p.birth_date, p.district, p.worker_category,
        p.union_member,
        EXISTS (SELECT 1 FROM booking_bookings b
@@ -141,7 +147,8 @@ FROM booking_sessions s
 JOIN booking_offers o ON o.offer_id = s.offer_id
 LEFT JOIN booking_profiles p ON p.worker_id = :worker_id
 WHERE s.session_id = :session_id
-""").columns(*_typed(session_id=String, starts_at=UTCDateTime(), offer_id=String, offer_status=String,
+""").columns(*_typed(session_id=String, starts_at=UTCDateTime(), mode=String, applications_open_at=UTCDateTime(),
+                    applications_close_at=UTCDateTime(), drawn_at=UTCDateTime(), offer_id=String, offer_status=String,
                     union_path=String, eligibility=JSON, per_worker_limit=JSON, waitlist=Boolean, profile=String,
                     birth_date=Date, district=String, worker_category=String, union_member=Boolean, booked=Boolean))
 

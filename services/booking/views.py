@@ -10,8 +10,10 @@ from shared.api import Blueprint, page_of, problems
 from shared import ratelimit
 from shared.auth import authenticated, current_principal
 from shared.db import current_database, request_session
+from shared.vocab import BookingStatus
 
 from . import idempotency, lifecycle, queries, signup
+from .ballot_view import ballots
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
 from .waitlist import positions
 
@@ -30,13 +32,25 @@ IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
 _LOOK_UP = object()
 
 
-def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
+def booking_out(booking, waitlist_position=_LOOK_UP, ballot=_LOOK_UP) -> dict:
     data = {c: getattr(booking, c) for c in ("id", "session_id", "offer_id", "worker_id", "status",
                                              "created_at", "updated_at")}
     if waitlist_position is _LOOK_UP:
         waitlist_position = positions(request_session(), [booking]).get(booking.id)
+    if ballot is _LOOK_UP:
+        ballot = ballots(request_session(), [booking]).get(booking.id)
     data["waitlist_position"] = waitlist_position
+    data["ballot"] = ballot
     return data
+
+
+def signed_up_out(result: signup.SignUp, tx=None) -> dict:
+    """A new booking: a first-come one has no ballot (no look-up on the rush's path); an application's is read,
+    in the sign-up's own transaction while that has not committed yet (an Idempotency-Key's stored answer)."""
+    booking, position = result
+    ballot = (ballots(tx or request_session(), [booking]).get(booking.id)
+              if booking.status == BookingStatus.APPLIED else None)
+    return booking_out(booking, position, ballot)
 
 
 @blp.route("/bookings")
@@ -62,8 +76,8 @@ class Bookings(MethodView):
         if key is None:
             _admit(principal)
             # committed before the answer is built: the session row is locked for one statement
-            return booking_out(*signup.sign_up_and_commit(current_database(), principal, data["session_id"],
-                                                          data.get("worker_id")))
+            return signed_up_out(signup.sign_up_and_commit(current_database(), principal, data["session_id"],
+                                                           data.get("worker_id")))
         result = idempotency.sign_up_once(
             current_database(), principal, idempotency.check_key(key),
             idempotency.fingerprint("POST", request.path, data), data["session_id"], data.get("worker_id"),
@@ -71,7 +85,7 @@ class Bookings(MethodView):
         if isinstance(result, idempotency.Replay):
             return Response(result.body, status=result.status, mimetype="application/json",
                             headers={"Idempotent-Replayed": "true"})
-        return booking_out(*result)
+        return signed_up_out(result)
 
     @authenticated()
     @blp.arguments(BookingQuery, location="query")
@@ -80,7 +94,8 @@ class Bookings(MethodView):
         """List bookings: a worker its own; staff their unions' offers (?session_id=, ?offer_id=)."""
         page = queries.list_bookings(request_session(), current_principal(), args)
         ranks = positions(request_session(), page["items"])  # one query for the page
-        page["items"] = [booking_out(b, ranks.get(b.id)) for b in page["items"]]
+        drawn = ballots(request_session(), page["items"])  # and one for the ballots' entries
+        page["items"] = [booking_out(b, ranks.get(b.id), drawn.get(b.id)) for b in page["items"]]
         return page
 
 
@@ -89,9 +104,9 @@ def _admit(principal) -> None:
     ratelimit.check(principal.sub, principal.role, sign_up=SIGN_UPS_PER_MINUTE[principal.role])
 
 
-def _dump_answer(result: signup.SignUp) -> str:
+def _dump_answer(result: signup.SignUp, tx) -> str:
     """The 201 body of a sign-up, as an Idempotency-Key stores it to send again."""
-    return json.dumps(_booking_schema.dump(booking_out(*result)), ensure_ascii=False)
+    return json.dumps(_booking_schema.dump(signed_up_out(result, tx)), ensure_ascii=False)
 
 
 @blp.route("/bookings/<booking_id>")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from shared.event_types import OfferEvent, UnionEvent
 from shared.events import record_event
 
+from . import allocation
 from .models import Offer, Union, outbox
 
 
@@ -36,6 +37,7 @@ def offer_payload(offer: Offer) -> dict:
              "capacity": s.capacity}
             for s in offer.sessions
         ],
+        **allocation.event_fields(offer),  # a ballot's seed goes to booking here, and nowhere else
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import outbox_table
-from shared.timeutil import utcnow
+from shared.timeutil import parse_iso, utcnow
 
 
 class Base(DeclarativeBase):
@@ -45,6 +45,10 @@ class Offer(Base):
     eligibility: Mapped[dict] = mapped_column(JSON)
     per_worker_limit: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     waitlist: Mapped[bool] = mapped_column(Boolean, default=True)
+    # None: first come, first served; else the ballot's settings (services/catalog/allocation.py).
+    allocation: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The draw's seed, secret until the draw: no schema serialises it; only booking receives it.
+    ballot_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     # Raised on every change, so consumers can ignore a stale event.
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -71,6 +75,17 @@ class Offer(Base):
     @property
     def union_path_ids(self) -> list[str]:
         return path_ids(self.union_path)
+
+    @property
+    def allocation_view(self) -> dict:
+        """The allocation as answered: every field, times parsed, the seed's hash (never the seed)."""
+        a = self.allocation
+        if not a:
+            return {"mode": "first_come", "applications_open_at": None, "applications_close_at": None,
+                    "accept_within_hours": None, "priority_worker_categories": [], "quotas": [], "period_days": None,
+                    "seed_sha256": None}
+        return {**a, "applications_open_at": parse_iso(a["applications_open_at"]),
+                "applications_close_at": parse_iso(a["applications_close_at"]), "seed_sha256": a.get("seed_sha256")}
 
 
 class OfferCategory(Base):

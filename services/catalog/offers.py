@@ -12,7 +12,7 @@ from shared.text import normalise
 from shared.timeutil import utcnow
 from shared.vocab import DEFAULT_CATEGORIES
 
-from . import events
+from . import allocation, events
 from .models import Offer, OfferSession, Union
 
 # Once published, only these may change (plus new sessions and higher capacity).
@@ -43,8 +43,10 @@ def create_offer(session: Session, principal: Principal, data: dict, offer_id: s
                   revision=1, created_at=now, updated_at=now,
                   **{k: data[k] for k in SIMPLE_FIELDS})
     offer.categories = data.get("categories") or DEFAULT_CATEGORIES[data["kind"]]
+    offer.allocation = allocation.stored(data.get("allocation"))
     offer.sessions = [OfferSession(id=s.get("id") or new_id("ses"), starts_at=s["starts_at"], ends_at=s["ends_at"],
                                    capacity=s["capacity"]) for s in data.get("sessions", [])]
+    allocation.check_sessions(offer)
     _refresh_search_text(offer)
     session.add(offer)
     session.flush()
@@ -99,8 +101,11 @@ def update_offer(session: Session, principal: Principal, offer_id: str, patch: d
     elif "kind" in patch and old_categories == DEFAULT_CATEGORIES[old_kind]:
         # Categories that were the old kind's default follow the new kind.
         offer.categories = DEFAULT_CATEGORIES[patch["kind"]]
+    if "allocation" in patch and not allocation.same(offer, patch["allocation"]):
+        offer.allocation = allocation.stored(patch["allocation"])  # a repeat keeps the committed seed's hash
     if "sessions" in patch:
         _apply_sessions(offer, patch["sessions"])
+    allocation.check_sessions(offer)
     _refresh_search_text(offer)
     _touch(offer)
     session.flush()
@@ -114,6 +119,10 @@ def _check_published_patch(offer: Offer, patch: dict) -> None:
     for key, value in patch.items():
         if key in PUBLISHED_EDITABLE or key == "sessions":
             continue
+        if key == "allocation":
+            if not allocation.same(offer, value):
+                locked.append(key)
+            continue
         current = offer.categories if key == "categories" else getattr(offer, key)
         if value != current:
             locked.append(key)
@@ -122,6 +131,7 @@ def _check_published_patch(offer: Offer, patch: dict) -> None:
                             "Only title, description, address, new sessions and higher capacity may.")
     if "sessions" not in patch:
         return
+    allocation.check_new_sessions(offer, [s for s in patch["sessions"] if "id" not in s])
     existing = {s.id: s for s in offer.sessions}
     given = {s["id"]: s for s in patch["sessions"] if "id" in s}
     removed = sorted(set(existing) - set(given))
@@ -167,6 +177,8 @@ def publish(session: Session, principal: Principal, offer_id: str) -> Offer:
     now = utcnow()
     if not any(s.starts_at > now for s in offer.sessions):
         raise invalid_state("Publishing needs at least one session starting in the future.")
+    allocation.check_sessions(offer)
+    allocation.commit_seed(offer)
     offer.status = "published"
     offer.published_at = now
     _touch(offer)

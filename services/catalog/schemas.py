@@ -6,6 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.api import Bool, Id, Int, LocalDateTime, PageArgs, Schema, Text, always_sent, one_of
 from shared.vocab import DISTRICTS, ELIGIBILITY_WORKER_CATEGORIES, NEED_CATEGORIES, OFFER_KINDS, OFFER_STATUSES
 
+from .allocation import AllocationOutSchema, AllocationSchema
+
 class UnionSchema(Schema):
     id = fields.String(dump_only=True)
     name = Text(200, required=True)
@@ -76,6 +78,7 @@ class OfferCreateSchema(Schema):
     eligibility = fields.Nested(EligibilitySchema, load_default=lambda: EligibilitySchema().load({}))
     per_worker_limit = fields.Nested(LimitSchema, load_default=None, allow_none=True)
     waitlist = Bool(load_default=True)
+    allocation = fields.Nested(AllocationSchema, load_default=None)
     sessions = fields.List(fields.Nested(SessionSchema), load_default=list, validate=validate.Length(max=200))
 
     @validates_schema
@@ -95,6 +98,7 @@ class OfferPatchSchema(Schema):
     eligibility = fields.Nested(EligibilitySchema)
     per_worker_limit = fields.Nested(LimitSchema, allow_none=True)
     waitlist = Bool()
+    allocation = fields.Nested(AllocationSchema)
     sessions = fields.List(fields.Nested(SessionSchema), validate=validate.Length(max=200))
 
 
@@ -111,6 +115,7 @@ class OfferSchema(Schema):
     eligibility = fields.Nested(EligibilitySchema)
     per_worker_limit = fields.Nested(LimitSchema, allow_none=True)
     waitlist = fields.Boolean()
+    allocation = fields.Nested(AllocationOutSchema, attribute="allocation_view")
     status = fields.String()
     sessions = fields.List(fields.Nested(SessionOutSchema))
     created_at = LocalDateTime()

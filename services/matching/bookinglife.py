@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shared.timeutil import utcnow
 
-from . import events_loop, history
+from . import events, events_loop, history
 from .models import TAKING_A_PLACE, Booking, Need, OfferCategory
 from .needstates import BOOKED, BOOKED_ACTION, BOOKING_GONE, FULFILLED, OPEN, UNRESOLVED
 
@@ -75,6 +75,7 @@ def _fulfil(session: Session, rows, details: dict) -> None:
                                          at=now) for r in rows))
     events_loop.publish_many(session, [events_loop.resolved(r.id, r.worker_id, r.assigned_union_id, BOOKED,
                                                             r.category) for r in rows])
+    events.publish_open_needs(session, {r.worker_id for r in rows})
 
 
 def _reopen(session: Session, rows, details: dict) -> None:
@@ -88,3 +89,4 @@ def _reopen(session: Session, rows, details: dict) -> None:
                                          union_id=r.assigned_union_id, details=details, at=now) for r in rows))
     events_loop.publish_many(session, [events_loop.reopened(r.id, r.worker_id, r.assigned_union_id, r.assignee,
                                                             BOOKING_GONE) for r in rows])
+    events.publish_open_needs(session, {r.worker_id for r in rows})

@@ -2,8 +2,9 @@
 
 matched_workers: distinct workers with an open or fulfilled need in one of the
 offer's categories who are eligible (the match index, age checked today).
-confirmed counts places taken (confirmed and attended bookings); unmet: matched
-workers without a confirmed or attended booking on the offer.
+confirmed counts places taken (confirmed and attended bookings); a ballot's
+applications not yet drawn are `applied`, its places offered and not yet accepted
+`offered`; unmet: matched workers without a confirmed or attended booking on the offer.
 """
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from shared.vocab import ACTIVE_BOOKING, BookingStatus
 
 from .matches import age_ok
 from .models import TAKING_A_PLACE, Booking, Match, Offer
+
+
+_COUNTED = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.WAITLISTED, BookingStatus.APPLIED,
+            BookingStatus.OFFERED)
 
 
 def offer_demand(session: Session, principal: Principal, offer_id: str) -> dict:
@@ -66,7 +71,7 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
     out = {o.offer_id: {"offer_id": o.offer_id, "title": o.title, "kind": o.kind, "union_id": o.union_id,
                         "status": o.status, "matched_workers": 0, "by_district": defaultdict(int),
                         "by_worker_category": defaultdict(int), "capacity": o.capacity, "confirmed": 0,
-                        "waitlisted": 0, "unmet": 0} for o in offers}
+                        "waitlisted": 0, "applied": 0, "offered": 0, "unmet": 0} for o in offers}
     for offer_id, district, category, count in grouped:
         row = out[offer_id]
         row["matched_workers"] += count
@@ -74,11 +79,11 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
         row["by_worker_category"][category] += count
     counts = session.execute(
         select(Booking.offer_id, Booking.status, func.count())
-        .where(in_scope(Booking.offer_id), Booking.status.in_(ACTIVE_BOOKING))
+        .where(in_scope(Booking.offer_id), Booking.status.in_(_COUNTED))
         .group_by(Booking.offer_id, Booking.status)
     ).all()
     for offer_id, status, count in counts:
-        out[offer_id]["waitlisted" if status == BookingStatus.WAITLISTED else "confirmed"] += count
+        out[offer_id]["confirmed" if status == BookingStatus.ATTENDED else str(status)] += count
     for offer_id, row in out.items():
         row["unmet"] = row["matched_workers"] - booked.get(offer_id, 0)
         row["by_district"] = dict(sorted(row["by_district"].items(), key=lambda kv: -kv[1]))

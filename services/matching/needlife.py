@@ -19,11 +19,11 @@ from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.timeutil import utcnow
 
-from . import events_loop, history
+from . import events, events_loop, history
 from .assignment import check_due_date, owner_values, target_union, union_reach
 from .models import Need, Offer, Profile, Union
 from .needstates import (ALLOWED_FROM, ASSIGN, ASSIGNED, FEEDBACK, MERGE, MERGED, MERGED_IN, NOT_SATISFIED, OPEN,
-                         RESOLVE, RESOLVED, RESPOND, RESPONDED, SATISFIED, WITHDRAW, WITHDRAWN, may)
+                         RESOLVE, RESOLVED, RESPOND, RESPONDED, SATISFIED, UNRESOLVED, WITHDRAW, WITHDRAWN, may)
 from .reach import reach_of
 
 _needs = Need.__table__
@@ -60,6 +60,8 @@ def _change(session: Session, need: Need, action: str, values: dict) -> str:
         raise invalid_state("Someone changed this need meanwhile; look at it again.")
     before = need.status
     session.refresh(need)
+    if (before in UNRESOLVED) != (need.status in UNRESOLVED):
+        events.publish_open_needs(session, [need.worker_id])  # booking weighs ballot applications by them
     return before
 
 

@@ -74,8 +74,13 @@ def _pairs_held(session: Session, worker_ids: set[str]) -> set[tuple[str, str]]:
 
 
 def mark_fulfilled(session: Session, need_ids: list[str]) -> None:
-    """New needs start open, unless a booking the worker holds already meets them (bookinglife.py)."""
+    """New needs start open, unless a booking the worker holds already meets them (bookinglife.py); their
+    workers' open needs are published (booking weighs ballot applications by them)."""
     bookinglife.fulfil_new(session, need_ids)
+    workers = set()
+    for i in range(0, len(need_ids), matches.BATCH):
+        workers.update(session.scalars(select(Need.worker_id).where(Need.id.in_(need_ids[i:i + matches.BATCH]))))
+    events.publish_open_needs(session, workers)
 
 
 def list_needs(session: Session, principal: Principal, args: dict) -> dict:

@@ -142,6 +142,8 @@ class DemandSchema(Schema):
     capacity = fields.Integer()
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
+    applied = fields.Integer(metadata={"description": "Ballots: applications not drawn yet."})
+    offered = fields.Integer(metadata={"description": "Ballots: places offered by the draw, not yet accepted."})
     unmet = fields.Integer()
 
 

@@ -74,11 +74,27 @@ BY_WORDING = {
 }
 FIELD_FALLBACK = _l("这一项填写得不对。")
 
+# Ballots: one slug, several situations; the API's detail says which (services/booking/applications.py, ...).
+BY_DETAIL = {
+    ("not-open", "Applications to this ballot open at"): _l("抽签申请还没有开始，请在申请时间内再来。"),
+    ("not-open", "Applications to this ballot closed"): _l("抽签申请已经截止，请等待抽签结果。"),
+    ("not-open", "Applications closed at"): _l("申请已经截止，不能再撤回；抽签后可以放弃名额或候补。"),
+    ("not-open", "The time to accept this place has passed"): _l("确认期限已过，这个名额已按抽签顺序让给下一位。"),
+    ("invalid-state", "Applications are still open"): _l("申请还没有截止，截止后才能抽签。"),
+    ("invalid-state", "first come, first served"): _l("这一场是先到先得，不需要抽签。"),
+    ("invalid-state", "a no-show is marked after it ends"): _l("场次结束后才能登记未到场。"),
+    ("invalid-state", "Only a confirmed booking can be marked as a no-show"): _l("只有已报名（未签到）的才能登记为未到场。"),
+    ("invalid-state", "Only a place offered can be accepted"): _l("这个报名现在没有待确认的名额。"),
+}
+
 RULES = {"min_age": _l("年龄"), "max_age": _l("年龄"), "worker_categories": _l("职业"), "districts": _l("所在区"),
          "members_only": _l("工会会员身份")}
 
 
 def message_for(err: ApiError) -> str:
+    for (slug, words), said in BY_DETAIL.items():
+        if err.slug == slug and words in (err.detail or ""):
+            return str(said)
     text = BY_SLUG.get(err.slug) or BY_STATUS.get(err.status) or FALLBACK
     if err.slug == "rate-limited" and err.retry_after:
         minutes = max(1, round(err.retry_after / 60))
@@ -123,6 +139,9 @@ def field_wording(field: str, text: str) -> str:
         return _("结束时间要晚于开始时间。")
     if "must start in the future" in text:
         return _("新场次的开始时间要在现在之后。")
+    ballot = _ballot_wording(field, text)
+    if ballot:
+        return ballot
     if "Shorter than minimum length 1" in text or "Length must be between 1" in text and field == "categories":
         return _("至少选一项。")
     match = re.search(r"greater than or equal to (\d+) and less than or equal to (\d+)", text)
@@ -139,3 +158,22 @@ def field_wording(field: str, text: str) -> str:
     if "Not a valid integer" in text:
         return _("请填写整数。")
     return _("这一项填写得不对。")
+
+
+def _ballot_wording(field: str, text: str) -> str | None:
+    """The offer's allocation rules (services/catalog/allocation.py) in Chinese."""
+    if "The window must open before it closes" in text:
+        return _("申请截止时间要晚于开始时间。")
+    if "Applications must close before the first session starts" in text:
+        return _("申请截止时间要早于第一场开始的时间。")
+    if "shares add up to more than 1" in text:
+        return _("各配额的比例加起来不能超过 100%。")
+    if "A quota names" in text:
+        return _("每个配额要选职业或地区（可以都选）。")
+    if "A ballot needs its application window" in text:
+        return _("抽签要填写申请开始和截止时间。")
+    if text.startswith("Only a ballot takes"):
+        return _("只有抽签方式才填写这一项。")
+    if field.startswith("quota_") and field.endswith("_share"):
+        return _("请填写 1 到 100 之间的百分比。")
+    return None

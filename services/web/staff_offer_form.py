@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask_babel import gettext as _
 
 from . import labels
+from .form_times import input_time, local_time  # noqa: F401 (input_time: the forms' other direction)
 from .messages import field_wording
+from .staff_ballot_form import allocation_body, allocation_field, allocation_values
 
 TEXT_FIELDS = ("title", "description", "address")  # what a published offer may still change
 INT_FIELDS = ("min_age", "max_age", "limit_count", "limit_days", "capacity")
@@ -20,21 +21,6 @@ FIELD_OF = {
     "per_worker_limit.count": "limit_count", "per_worker_limit.period_days": "limit_days",
     "per_worker_limit": "limit_count",
 }
-
-
-def local_time(value: str) -> str | None:
-    """A datetime-local value (2026-12-01T09:00) as the API's time in Asia/Shanghai, or None."""
-    value = (value or "").strip()
-    try:
-        parsed = datetime.strptime(value[:16], "%Y-%m-%dT%H:%M")
-    except ValueError:
-        return None
-    return parsed.strftime("%Y-%m-%dT%H:%M:00+08:00")
-
-
-def input_time(value: str | None) -> str:
-    """An API time as a datetime-local input's value (its local wall time)."""
-    return (value or "")[:16]
 
 
 def _int(form, name: str, errors: dict) -> int | None:
@@ -89,6 +75,7 @@ def offer_body(form, status: str = "draft", creating: bool = True) -> tuple[dict
             if value is None and name not in errors:
                 errors[name] = _("次数和天数要一起填写。")
     body["waitlist"] = form.get("waitlist") == "1"
+    body["allocation"] = allocation_body(form, errors)
     if creating:
         first = session_body(form, errors)
         body["sessions"] = [first] if first else []
@@ -117,7 +104,7 @@ def field_errors(api_errors: dict, session_prefix: str = "", form=None) -> dict[
             leaf = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else "starts_at"
             name = session_prefix + (leaf if leaf in ("starts_at", "ends_at", "capacity") else "starts_at")
         else:
-            name = FIELD_OF.get(path) or FIELD_OF.get(".".join(parts[:2])) or parts[0]
+            name = FIELD_OF.get(path) or FIELD_OF.get(".".join(parts[:2])) or allocation_field(parts) or parts[0]
         blank = form is not None and not (form.get(name) or "").strip()
         if blank and "Length must be between 1 and" in text:
             text = "Missing data for required field."
@@ -133,9 +120,10 @@ def form_values(offer: dict | None = None, form=None) -> dict:
             values[many] = form.getlist(many)
         for flag in ("members_only", "waitlist"):
             values[flag] = form.get(flag) == "1"
-        return values
+        return {**values, **allocation_values(form=form)}
     if offer is None:
-        return {"waitlist": True, "categories": [], "worker_categories": [], "eligible_districts": []}
+        return {"waitlist": True, "categories": [], "worker_categories": [], "eligible_districts": [],
+                **allocation_values()}
     elig = offer.get("eligibility") or {}
     limit = offer.get("per_worker_limit") or {}
     return {**{k: offer.get(k) or "" for k in ("union_id", "kind", "district", *TEXT_FIELDS)},
@@ -143,7 +131,7 @@ def form_values(offer: dict | None = None, form=None) -> dict:
             "max_age": elig.get("max_age"), "worker_categories": elig.get("worker_categories") or [],
             "eligible_districts": elig.get("districts") or [], "members_only": bool(elig.get("members_only")),
             "limit_count": limit.get("count"), "limit_days": limit.get("period_days"),
-            "waitlist": bool(offer.get("waitlist"))}
+            "waitlist": bool(offer.get("waitlist")), **allocation_values(offer)}
 
 
 def eligibility_categories() -> dict:

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from . import auth, client
+from .ballot_data import category_names
 from .client import ApiError
 from .messages import message_for
 from .staff_data import union_choices, union_names
@@ -70,7 +71,7 @@ def _offer_message(exc: ApiError) -> str:
 def offer(offer_id: str):
     item = client.get(f"/catalog/offers/{offer_id}")
     return render_template("staff/offer.html", offer=item, names=union_names(), fields={}, error=None,
-                           new={}, capacity_for=None)
+                           new={}, capacity_for=None, category_names=category_names)
 
 
 @bp.route("/offers/<offer_id>/edit", methods=["GET", "POST"])
@@ -103,7 +104,8 @@ def _offer_page(item: dict, status: int, **context):
     context.setdefault("error", None)
     context.setdefault("new", {})
     context.setdefault("capacity_for", None)
-    return render_template("staff/offer.html", offer=item, names=union_names(), **context), status
+    return render_template("staff/offer.html", offer=item, names=union_names(), category_names=category_names,
+                           **context), status
 
 
 @bp.post("/offers/<offer_id>/sessions")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ def roster_of(offer_id: str, session_id: str) -> tuple[dict, dict, list[dict]]:
     if session is None:
         abort(404)
     bookings = all_items("/booking/bookings", {"session_id": session_id})
-    order = {"attended": 0, "confirmed": 1, "offered": 2, "waitlisted": 3}
+    order = {"attended": 0, "confirmed": 1, "no_show": 2, "offered": 3, "waitlisted": 4, "applied": 5}
     bookings.sort(key=lambda b: (order.get(b["status"], 9), b.get("waitlist_position") or 0, b["created_at"]))
     return offer, session, bookings
 
@@ -33,8 +34,9 @@ def _page(offer_id: str, session_id: str, status: int = 200, **context):
         counts[booking["status"]] = counts.get(booking["status"], 0) + 1
     context.setdefault("code_error", None)
     context.setdefault("code", "")
+    ended = datetime.fromisoformat(session["ends_at"]) <= datetime.now(timezone.utc)  # no-shows from then on
     return render_template("staff/roster.html", offer=offer, session=session, bookings=bookings,
-                           counts=counts, **context), status
+                           counts=counts, ended=ended, **context), status
 
 
 @bp.get("/offers/<offer_id>/sessions/<session_id>")

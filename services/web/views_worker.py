@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from . import auth, client, labels
 from . import views_worker_needs  # noqa: F401  (its pages register on the same blueprint)
+from .ballot_data import FACTORS, category_names, reasons, window_state
 from .client import ApiError
 from .messages import field_messages, message_for
 from .worker_blueprint import bp
@@ -55,7 +56,10 @@ def offer(offer_id: str):
     now = datetime.now(timezone.utc)
     sessions = [{**s, "availability": availability(s["id"]), "mine": mine.get(s["id"]),
                  "started": datetime.fromisoformat(s["starts_at"]) <= now} for s in item["sessions"]]
-    return render_template("worker/offer.html", offer=item, sessions=sessions, key=uuid.uuid4().hex)
+    for s in sessions:
+        s["ballot"] = window_state(s["availability"])  # first_come, or where the ballot stands
+    return render_template("worker/offer.html", offer=item, sessions=sessions, key=uuid.uuid4().hex,
+                           factors=FACTORS, category_names=category_names)
 
 
 @bp.post("/offers/<offer_id>/sessions/<session_id>/book")
@@ -71,7 +75,9 @@ def book(offer_id: str, session_id: str):
         if exc.slug == "profile-required":
             return redirect(url_for("worker.profile", next=url_for("worker.offer", offer_id=offer_id)))
         return redirect(url_for("worker.offer", offer_id=offer_id))
-    if booking["status"] == "waitlisted":
+    if booking["status"] == "applied":
+        flash(_("已提交抽签申请。申请截止后抽签，结果会显示在这里。"), "success")
+    elif booking["status"] == "waitlisted":
         flash(_("这一场已满，你已进入候补名单，排在第 %(n)s 位。有人取消时会按顺序递补。",
                 n=booking["waitlist_position"]), "success")
     else:
@@ -96,7 +102,21 @@ def booking(booking_id: str):
     if item["status"] == "confirmed":
         qr = Markup(segno.make(item["id"], error="m").svg_inline(
             scale=8, border=2, omitsize=True, svgclass="qr-code", title=_("报名二维码")))
-    return render_template("worker/booking.html", booking=item, qr=qr)
+    return render_template("worker/booking.html", booking=item, qr=qr, reasons=reasons(item.get("ballot")))
+
+
+@bp.post("/bookings/<booking_id>/accept")
+@auth.worker_required
+def accept(booking_id: str):
+    try:
+        client.post(f"/booking/bookings/{booking_id}/accept")
+    except ApiError as exc:
+        if exc.status in (401, 404) or exc.status >= 500:
+            raise
+        flash(message_for(exc), "error")
+        return redirect(url_for("worker.booking", booking_id=booking_id))
+    flash(_("已确认，名额为你保留。到场时请出示报名二维码。"), "success")
+    return redirect(url_for("worker.booking", booking_id=booking_id))
 
 
 @bp.post("/bookings/<booking_id>/cancel")
@@ -109,7 +129,9 @@ def cancel(booking_id: str):
             raise
         flash(message_for(exc), "error")
         return redirect(url_for("worker.booking", booking_id=booking_id))
-    flash(_("已取消报名。") if request.form.get("was") != "waitlisted" else _("已退出候补名单。"), "success")
+    was = request.form.get("was")
+    flash({"waitlisted": _("已退出候补名单。"), "applied": _("已撤回抽签申请。"),
+           "offered": _("已放弃这个名额，它会让给下一位。")}.get(was) or _("已取消报名。"), "success")
     return redirect(url_for("worker.bookings"))
 
 

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import BigInteger, Column, Connection, Index, Integer, MetaData, String, Table, Text, event, insert
 from sqlalchemy.orm import Session
 
+from ..bulk import insert_rows
 from ..db import UTCDateTime
 from ..timeutil import utcnow
 from .envelope import Envelope, _json_default, new_event_id
@@ -102,3 +103,12 @@ def after_commit_wake(session: Session) -> None:
 
         session.info.pop("wake_relays", None)
         wake_relays()
+
+
+def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> None:
+    """Many events in the caller's transaction, written at once (a draw's thousands of results)."""
+    if not events:
+        return
+    insert_rows(db, table, [event_row(table, event_type, data) for event_type, data in events])
+    if isinstance(db, Session):
+        after_commit_wake(db)

@@ -1,0 +1,119 @@
+"""What the draw knows of each applicant: the facts behind its weight, read in one query.
+
+- open_need: matching says the worker has an open need in one of the offer's categories
+  (booking's copy, booking_open_needs, kept from matching's worker.open_needs events);
+- not_served_recently: no confirmed or attended booking on an offer of the same kind whose
+  session starts after (now - period_days), this session aside;
+- priority_category: the worker's category (booking's copy of the profile) is one of the offer's
+  priority_worker_categories (groups such as new_employment expanded);
+- no_shows: the worker's no_show bookings on sessions that started in the last 365 days.
+The worker's category and district also decide which quotas it qualifies for.
+
+Prebuilt statements: for a whole session (the draw: each table read once) and for a few
+bookings (an answer: index look-ups per booking).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import String, bindparam, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from shared.db import UTCDateTime
+from shared.draw import NO_SHOW_DAYS, Facts, quota_test
+from shared.vocab import BookingStatus, expand_worker_categories
+
+from .models import Booking, Offer, OpenNeeds, Profile
+
+SERVED = ("confirmed", "attended")
+
+
+class Applicant(NamedTuple):
+    booking_id: str
+    worker_id: str
+    version: int
+    facts: Facts
+    in_quotas: frozenset[int]
+
+
+def applicants(tx: Session, offer: Offer, session_id: str, at: datetime, status: str) -> list[Applicant]:
+    """Every booking of the session with this status (the draw: every application).
+
+    Three plain statements whose plans do not hang on the tables' statistics: the applications with
+    their profiles and open needs (primary-key joins), every worker served by an offer of this kind in
+    the period (by offer), every no-show of the year (a partial index); then joined here."""
+    params = _params(offer, session_id, at)
+    rows = tx.execute(_APPLICATIONS, {**params, "status": status}).all()
+    served = set(tx.scalars(_SERVED, params))
+    no_shows = dict(tx.execute(_NO_SHOWS, params).all())
+    return _applicants(offer, rows, lambda row: row.worker_id in served, lambda row: no_shows.get(row.worker_id, 0))
+
+
+def for_bookings(tx: Session, offer: Offer, session_id: str, at: datetime, booking_ids: list[str]) -> list[Applicant]:
+    """Some bookings of the session (an application's answer, a page of them): one statement, index look-ups."""
+    rows = tx.execute(_SOME_BOOKINGS, {**_params(offer, session_id, at), "ids": list(booking_ids)}).all()
+    return _applicants(offer, rows, lambda row: row.served, lambda row: row.no_shows)
+
+
+def _params(offer: Offer, session_id: str, at: datetime) -> dict:
+    period = (offer.allocation or {}).get("period_days", 365)
+    return {"sid": session_id, "kind": offer.kind or "", "at": at, "served_since": at - timedelta(days=period),
+            "no_show_since": at - timedelta(days=NO_SHOW_DAYS)}
+
+
+def _applicants(offer: Offer, rows, served, no_shows) -> list[Applicant]:
+    allocation = offer.allocation or {}
+    wanted = set(offer.categories or [])
+    priority = expand_worker_categories(allocation.get("priority_worker_categories"))
+    tests = list(enumerate(quota_test(q) for q in allocation.get("quotas") or []))
+    out = []
+    for row in rows:
+        facts = Facts(not wanted.isdisjoint(csv_list(row.categories)), not served(row), row.worker_category in priority,
+                      int(no_shows(row) or 0))
+        in_quotas = frozenset(i for i, test in tests if test(row.worker_category, row.district))
+        out.append(Applicant(row.id, row.worker_id, row.version, facts, in_quotas))
+    return out
+
+
+def _statements():
+    sid, kind = bindparam("sid", type_=String()), bindparam("kind", type_=String())
+    at, served_since = bindparam("at", type_=UTCDateTime()), bindparam("served_since", type_=UTCDateTime())
+    no_show_since = bindparam("no_show_since", type_=UTCDateTime())
+    b, other = Booking, aliased(Booking)
+    served_where = (other.status.in_(SERVED), other.session_id != sid, other.session_starts_at > served_since,
+                    other.offer_id.in_(select(Offer.offer_id).where(Offer.kind == kind)))
+    no_show_where = (other.status == BookingStatus.NO_SHOW, other.session_starts_at > no_show_since, other.session_starts_at <= at)
+    facts_of = (b.id, b.worker_id, b.version, Profile.worker_category, Profile.district, OpenNeeds.categories)
+
+    def with_profiles(stmt):
+        return (stmt.outerjoin(Profile, Profile.worker_id == b.worker_id)
+                .outerjoin(OpenNeeds, OpenNeeds.worker_id == b.worker_id))
+
+    applications = with_profiles(select(*facts_of).select_from(b)).where(
+        b.session_id == sid, b.status == bindparam("status")).order_by(b.id)
+    served = select(other.worker_id).where(*served_where).distinct()
+    no_shows = select(other.worker_id, func.count()).where(*no_show_where).group_by(other.worker_id)
+    served_one = exists().where(other.worker_id == b.worker_id, *served_where)
+    no_shows_one = (select(func.count()).select_from(other).where(other.worker_id == b.worker_id, *no_show_where)
+                    .scalar_subquery())
+    some = with_profiles(select(*facts_of, served_one.label("served"), no_shows_one.label("no_shows"))
+                         .select_from(b)).where(b.session_id == sid, b.id.in_(bindparam("ids", expanding=True)))
+    return applications, served, no_shows, some.order_by(b.id)
+
+
+_APPLICATIONS, _SERVED, _NO_SHOWS, _SOME_BOOKINGS = _statements()  # built once: their compiled forms are cached
+
+
+def csv_list(csv: str | None) -> list[str]:
+    """",a,b," -> ["a", "b"]."""
+    return [v for v in (csv or "").split(",") if v]
+
+
+def quota_csv(indexes) -> str:
+    """",0,2,": the quotas an applicant qualifies for, searchable with LIKE '%,0,%'."""
+    return "," + ",".join(str(i) for i in sorted(indexes)) + "," if indexes else ""
+
+
+def quota_list(csv: str) -> list[int]:
+    return [int(i) for i in csv.strip(",").split(",") if i]
