@@ -51,6 +51,9 @@ class WorkerEvent(StrEnum):
     """matching: {"worker_id", "pseudonym"}: every copy of the worker's data goes."""
 
     ERASED = "worker.erased"
+    # {"as_of", "items": [{"worker_id", "categories"}]}: the categories of some workers' unresolved needs
+    # now (booking weighs ballot applications by them); at most 500 workers an event.
+    OPEN_NEEDS = "worker.open_needs"
 
 
 class NeedEvent(StrEnum):
@@ -67,6 +70,3 @@ class ProblemEvent(StrEnum):
     """matching: a problem item moved up the union tree past its due date."""
 
     ESCALATED = "problem.escalated"  # {problem_id, category, district, worker_category, from_union_id, union_id}
-    # {"as_of", "items": [{"worker_id", "categories"}]}: the categories of some workers' open needs now
-    # (booking weighs ballot applications by them); at most 500 workers an event.
-    OPEN_NEEDS = "worker.open_needs"
