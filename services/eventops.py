@@ -34,10 +34,12 @@ def consumers() -> dict:
     """Consuming service -> (its inbox table, {publishing service: the event types it applies})."""
     out = {}
     for s in SERVICES:
-        models, events = _module(s, "models"), _module(s, "events")
-        if models is None or events is None or not hasattr(models, "inbox") or not hasattr(events, "handlers"):
+        models = _module(s, "models")
+        # The map of consumed types lives in worker.py (notify; every service once issue 9 is done) or events.py.
+        wiring = next((m for m in (_module(s, "worker"), _module(s, "events")) if hasattr(m, "handlers")), None)
+        if models is None or wiring is None or not hasattr(models, "inbox"):
             continue
-        out[s] = (models.inbox, {producer: set(types) for producer, types in events.handlers().items()})
+        out[s] = (models.inbox, {producer: set(types) for producer, types in wiring.handlers().items()})
     return out
 
 

@@ -12,6 +12,10 @@ from .models import TAKING_A_PLACE, Booking, OfferSession, Profile, outbox
 PROFILE_SAVED = "profile.saved"
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
 WORKER_ERASED = "worker.erased"  # {"worker_id", "pseudonym"}: every copy of the worker's data goes
+# {"offer_id", "title", "kind", "items": [{"worker_id", "need_ids"}]}: a newly published offer answers these
+# workers' open needs, and they may use it (notify tells them). At most ANSWERS_PER_EVENT items an event.
+OFFER_MATCHES_NEED = "offer.matches_need"
+ANSWERS_PER_EVENT = 500
 UNION_EVENTS = ("union.created", "union.saved")
 
 
@@ -33,6 +37,11 @@ def publish_profile_saved(session: Session, profile: Profile) -> None:
 
 def publish_worker_erased(session: Session, worker_id: str, pseudonym: str) -> None:
     record_event(session, outbox, WORKER_ERASED, {"worker_id": worker_id, "pseudonym": pseudonym})
+
+
+def publish_offer_matches_need(session: Session, offer_id: str, title: str, kind: str, items: list[dict]) -> None:
+    record_event(session, outbox, OFFER_MATCHES_NEED, {"offer_id": offer_id, "title": title, "kind": kind,
+                                                       "items": items})
 
 
 def publish_needs_imported(session: Session, need_ids: list[str]) -> None:
