@@ -8,7 +8,7 @@ import pytest
 
 from shared.fields import ID_PATTERN
 
-SERVICES = ("catalog", "matching", "booking")
+SERVICES = ("catalog", "matching", "booking", "notify")
 PUBLIC = {("get", "/catalog/offers"), ("get", "/catalog/offers/{offer_id}"), ("get", "/booking/sessions/{session_id}")}
 METHODS = ("get", "put", "post", "patch", "delete")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
