@@ -54,6 +54,7 @@ BY_FIELD = {
     "children_birth_years": _l("孩子的出生年份要写成4位数字，用逗号隔开，例如 2018,2021。"),
     "new_password": _l("新密码至少要10个字符。"),
     "current_password": _l("当前密码不对。"),
+    "wechat_openid": _l("微信 openid 由6到64位字母、数字、下划线或连字符组成。"),
 }
 
 BY_WORDING = {

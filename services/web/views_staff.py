@@ -37,4 +37,4 @@ def home():
 
 
 from . import views_staff_admin, views_staff_demand, views_staff_exports, views_staff_imports  # noqa: E402,F401
-from . import views_staff_offers, views_staff_roster  # noqa: E402,F401
+from . import views_staff_inbox, views_staff_offers, views_staff_roster  # noqa: E402,F401
