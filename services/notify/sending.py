@@ -12,6 +12,7 @@ A delivery claimed by two workers at once cannot happen (the row lock; SQLite ha
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
@@ -34,6 +35,7 @@ log = logging.getLogger("unionhub.notify.sending")
 BATCH = 20  # claimed at once: at a 5 s channel timeout each, well inside the lease
 LEASE = timedelta(minutes=5)
 KEEP_DAYS = 3  # daily counts older than this are deleted
+PRUNE_EVERY = 3600.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,19 @@ def _claim(database: Database, settings: NotifySettings, now: datetime, batch: i
             address = pref.phone if delivery.channel == kinds.SMS else pref.wechat_openid
             jobs.append(Job(delivery.id, delivery.attempts, delivery.channel, address,
                             Message(note.type, note.title, note.body, note.link)))
-        if rows and now.minute == 0:  # now and then: yesterday's counts are no longer needed
-            session.execute(delete(DailySend).where(DailySend.day < rules.local_day(now) - timedelta(days=KEEP_DAYS)))
+        _prune_counts(session, now)
     return jobs, len(rows)
+
+
+_pruned = {"at": float("-inf")}
+
+
+def _prune_counts(session: Session, now: datetime) -> None:
+    """Once an hour per process: daily counts of days long past are no longer needed."""
+    if time.monotonic() - _pruned["at"] < PRUNE_EVERY:
+        return
+    _pruned["at"] = time.monotonic()
+    session.execute(delete(DailySend).where(DailySend.day < rules.local_day(now) - timedelta(days=KEEP_DAYS)))
 
 
 def take_a_send(session: Session, worker_id: str, channel: str, day: date, cap: int) -> bool:
