@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from shared.auth import issue_token
+from tests.conftest import SECRET
 from tests.factories import iso, make_need, make_offer, make_profile, make_union
 
 from .conftest import sign_in_with_code, user_of
@@ -62,7 +64,4 @@ def test_a_worker_is_told_opens_signs_up_and_reads_its_inbox(new_page, client, a
 
 
 def _token(worker_id: str) -> str:
-    from shared.auth import issue_token
-    from tests.conftest import SECRET
-
     return issue_token(SECRET, worker_id, "worker")
