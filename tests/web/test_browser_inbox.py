@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from shared.auth import issue_token
 from tests.conftest import SECRET
 from tests.factories import iso, make_need, make_offer, make_profile, make_union
@@ -30,33 +32,38 @@ def test_a_worker_is_told_opens_signs_up_and_reads_its_inbox(new_page, client, a
     tab = page.get_by_role("link", name=UNREAD_1)
     assert tab.locator(".badge").inner_text() == "1"
     tab.click()
-    assert page.locator("h1").inner_text() == "消息"
+    page.wait_for_url("**/inbox")
     note = page.locator("article.note.unread")
-    assert note.count() == 1 and "你的需求有回应了" in note.inner_text() and "网约车司机免费体检" in note.inner_text()
+    expect(note).to_have_count(1)
+    assert "你的需求有回应了" in note.inner_text() and "网约车司机免费体检" in note.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     note.get_by_role("button", name="查看详情").click()
-    assert page.url.endswith(f"/offers/{offer['id']}")
-    assert page.locator(".tabs .badge").count() == 0  # read now
+    page.wait_for_url(f"**/offers/{offer['id']}")
+    expect(page.locator(".tabs .badge")).to_have_count(0)  # read now
     page.get_by_role("button", name="报名", exact=True).click()
     assert "报名成功" in page.locator(".flash").inner_text()
     pump()  # booking.confirmed -> notify
 
     page.goto("/bookings")
     page.get_by_role("link", name=UNREAD_1).click()
+    page.wait_for_url("**/inbox")
     unread = page.locator("article.note.unread")
-    assert unread.count() == 1 and "报名成功" in unread.inner_text()
-    assert page.locator("article.note").count() == 2
+    expect(unread).to_have_count(1)
+    assert "报名成功" in unread.inner_text()
+    expect(page.locator("article.note")).to_have_count(2)
     unread.get_by_role("button", name="标为已读").click()
-    assert page.locator("article.note.unread").count() == 0
+    expect(page.locator("article.note.unread")).to_have_count(0)
+    expect(page.locator(".tabs .badge")).to_have_count(0)
     page.get_by_role("link", name="未读", exact=True).click()
-    assert "没有未读消息。" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("没有未读消息。")
 
     page.get_by_role("link", name="通知设置").click()
+    page.wait_for_url("**/preferences")
     page.get_by_label("用短信通知我").uncheck()
     page.get_by_label("手机号").fill("138 1234 5678")
     page.get_by_role("button", name="保存").click()
-    assert "通知设置已保存" in page.locator(".flash").inner_text()
+    expect(page.locator(".flash")).to_contain_text("通知设置已保存")
     assert not page.get_by_label("用短信通知我").is_checked()
     assert "当前：138****5678" in page.locator("main").inner_text()
     prefs = client.get("/notify/preferences", token=_token(worker_id)).get_json()
