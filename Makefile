@@ -55,8 +55,11 @@ screenshots: install
 chaos: install
 	$(PY) bench/chaos.py
 
+## Byte-compile everything, then the import graph: contracts in pyproject.toml (lint-imports) and no cycle at all.
 lint: install
-	$(PY) -m compileall -q shared services tests bench
+	$(PY) -m compileall -q shared services tests bench scripts
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/import_cycles.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

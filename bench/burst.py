@@ -38,7 +38,7 @@ from bench.common import fresh_database, percentile  # noqa: E402
 from bench.loadclient import json_request, load, once  # noqa: E402
 from bench.rush import OFFER, SESSION, free_port, seed, wait_ready  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
-from shared.events.redis import connect_redis  # noqa: E402
+from shared.events.streams import connect_redis  # noqa: E402
 
 SECRET = "burst-secret-0123456789abcdef-0123456789"
 SERVICES = ("catalog", "matching", "booking")

@@ -24,6 +24,7 @@ from services.matching import imports  # noqa: E402
 from services.matching.app import create_app  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
+from shared.db import database_of  # noqa: E402
 
 SECRET = "bench-secret-0123456789abcdef-0123456789"
 MiB = 1024 * 1024
@@ -52,7 +53,7 @@ def main() -> None:
 
     upgrade("matching", url)
     app = create_app(ServiceConfig(name="matching", database_url=url, redis_url=None, jwt_secret=SECRET))
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     client = Client(app)
     auth = {"Authorization": "Bearer " + issue_token(SECRET, "bench", "staff", "u-sip")}
     header("bench/imports.py")

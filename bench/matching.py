@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
 from bench.common import fresh_database, header, median, percentile  # noqa: E402
@@ -29,7 +29,9 @@ from services.matching.readmodel import apply_offer_event  # noqa: E402
 from services.matching.worker import build_runners  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
+from shared.db import database_of  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
+from shared.event_types import OfferEvent  # noqa: E402
 from shared.events import Envelope  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import local_today, utcnow  # noqa: E402
@@ -55,7 +57,7 @@ def offer_event(i: int, rng: random.Random, title: str | None = None) -> Envelop
     sessions = [{"session_id": f"bs-{i}-{k}", "starts_at": (now + timedelta(days=rng.randint(1, 60))).isoformat(),
                  "ends_at": (now + timedelta(days=61)).isoformat(), "capacity": rng.randint(20, 300)}
                 for k in range(rng.randint(1, 4))]
-    return Envelope(type="offer.published", source="catalog", data={
+    return Envelope(type=OfferEvent.PUBLISHED, source="catalog", data={
         "offer_id": f"bo-{i:04d}", "revision": 1, "union_id": f"u-ent-{i % 40}",
         "union_path": ["u-suzhou", f"u-{district}", f"u-ent-{i % 40}"], "kind": kind,
         "title": title or f"{DISTRICTS[district]}{TITLES[kind]}（第{i}期）",
@@ -77,7 +79,7 @@ def main() -> None:
     url = fresh_database("BENCH_MATCHING_DATABASE_URL", "unionhub_bench")
     upgrade("matching", url)
     app = create_app(ServiceConfig(name="matching", database_url=url, redis_url=None, jwt_secret=SECRET))
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     client = Client(app)
     admin = {"Authorization": "Bearer " + issue_token(SECRET, "bench", "admin")}
     rng = random.Random(3)
@@ -103,7 +105,7 @@ def main() -> None:
         result = resp.get_json()
         assert resp.status_code == 200 and result["imported"] == count, result
         t1 = time.perf_counter()
-        while sum(r.run_once(**({"block_ms": 0} if hasattr(r, "group") else {})) for r in runners):
+        while sum(r.run_once(block_ms=0) for r in runners):
             pass  # relay + consumer: the match index catches up (needs.imported)
         caught_up = time.perf_counter() - t1
         print(f"CSV import ({label}, {count} rows):       request {took:.2f} s = {count / took:,.0f} rows/s; "
@@ -111,14 +113,14 @@ def main() -> None:
 
     texts = [t for t, _ in population.need_texts(ONLINE_NEEDS, seed=5)]
     t0 = time.perf_counter()
-    for text in texts:
-        classify(text)
+    for need_text in texts:
+        classify(need_text)
     took = time.perf_counter() - t0
     print(f"classification:                          {len(texts) / took:,.0f} texts/s")
 
     with db.transaction() as s:
-        total_needs = s.scalar(select(__import__("sqlalchemy").func.count()).select_from(Need))
-        matches = s.scalar(__import__("sqlalchemy").text("SELECT count(*) FROM matching_matches"))
+        total_needs = s.scalar(select(func.count()).select_from(Need))
+        matches = s.scalar(text("SELECT count(*) FROM matching_matches"))
     print(f"population:                              {WORKERS} workers, {total_needs} needs, {OFFERS} offers, "
           f"{matches} (offer, worker) matches")
 

@@ -41,7 +41,7 @@ from services.notify.models import Delivery, Notification, Preference  # noqa: E
 from shared.db import Database  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
 from shared.events import Envelope, stream_name  # noqa: E402
-from shared.events.redis import connect_redis  # noqa: E402
+from shared.events.streams import connect_redis  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import local_today, utcnow  # noqa: E402
 

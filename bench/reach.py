@@ -31,6 +31,7 @@ from services.matching.needs import new_need  # noqa: E402
 from services.matching.readmodel import apply_offer_event  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import ServiceConfig  # noqa: E402
+from shared.db import database_of  # noqa: E402
 from shared.eligibility import ymd  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import local_today  # noqa: E402
@@ -88,7 +89,7 @@ def main() -> None:
     url = fresh_database("BENCH_REACH_DATABASE_URL", "unionhub_bench_reach")
     upgrade("matching", url)
     app = create_app(ServiceConfig(name="matching", database_url=url, redis_url=None, jwt_secret=SECRET))
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     client = Client(app)
     header(f"bench/reach.py ({'reach rule' if HAS_REACH else 'no reach rule: older code'})")
     t0 = time.perf_counter()

@@ -38,6 +38,7 @@ from services.booking.models import Booking, Profile  # noqa: E402
 from services.booking.readmodel import apply_offer_event  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.db import Database  # noqa: E402
+from shared.event_types import OfferEvent  # noqa: E402
 from shared.events import Envelope  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
 from shared.timeutil import utcnow  # noqa: E402
@@ -57,7 +58,7 @@ def seed(url: str, n: int, capacity: int) -> None:
     db = Database(url)
     starts = utcnow() + timedelta(days=3)
     with db.transaction() as s:
-        apply_offer_event(s, Envelope(type="offer.published", source="catalog", data={
+        apply_offer_event(s, Envelope(type=OfferEvent.PUBLISHED, source="catalog", data={
             "offer_id": OFFER, "revision": 1, "union_path": ["u-suzhou"], "title": "网约车司机免费体检（抢报）",
             "status": "published", "eligibility": {"max_age": 40}, "per_worker_limit": None, "waitlist": True,
             "sessions": [{"session_id": SESSION, "starts_at": starts.isoformat(), "capacity": capacity}]}))

@@ -81,7 +81,7 @@ def cmd_serve(args) -> None:
     except ConfigError as exc:
         sys.exit(f"configuration error: {exc}")
     stop = threading.Event()
-    from shared.runner import start_threads
+    from shared.threads import start_threads
 
     runners = [r for name in SERVICES for r in registry.build_runners(name, settings.service(name))]
     start_threads(runners, stop)
@@ -128,7 +128,7 @@ def cmd_migrate(args) -> None:
 def run_worker(name: str) -> None:
     settings = _settings()
     setup_logging(settings.log_level, settings.log_format)
-    from shared.runner import run_until_signalled
+    from shared.threads import run_until_signalled
 
     runners = registry.build_runners(name, settings.service(name))
     log.info("%s worker: %d runner(s)", name, len(runners))

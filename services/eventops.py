@@ -14,7 +14,7 @@ from shared.config import SERVICES, Settings
 from shared.db import Database
 from shared.events import stream_name
 from shared.events.reconcile import check, replay
-from shared.events.redis import connect_redis
+from shared.events.streams import connect_redis
 from shared.timeutil import utcnow
 
 
@@ -34,12 +34,10 @@ def consumers() -> dict:
     """Consuming service -> (its inbox table, {publishing service: the event types it applies})."""
     out = {}
     for s in SERVICES:
-        models = _module(s, "models")
-        # The map of consumed types lives in worker.py (notify; every service once issue 9 is done) or events.py.
-        wiring = next((m for m in (_module(s, "worker"), _module(s, "events")) if hasattr(m, "handlers")), None)
-        if models is None or wiring is None or not hasattr(models, "inbox"):
+        models, worker = _module(s, "models"), _module(s, "worker")
+        if models is None or worker is None or not hasattr(models, "inbox") or not hasattr(worker, "handlers"):
             continue
-        out[s] = (models.inbox, {producer: set(types) for producer, types in wiring.handlers().items()})
+        out[s] = (models.inbox, {producer: set(types) for producer, types in worker.handlers().items()})
     return out
 
 

@@ -4,7 +4,7 @@ The OpenAPI document says what the server does, once for every service:
 - every error response is application/problem+json with the Problem schema;
 - an operation behind `shared.auth.authenticated` declares the bearer security
   and its 401/403; one with path ids its 404; one with a body its 400/413/415;
-- a body taken as a stream (`shared.app.accepts`, e.g. text/csv) is documented
+- a body taken as a stream (`accepts` below, e.g. text/csv) is documented
   with its media types;
 - path variables are ids (`shared.fields.IdConverter`), documented with their pattern;
 - Swagger UI is served from the pinned swagger-ui-bundle package under the service's prefix.
@@ -28,6 +28,8 @@ from .auth import authenticated
 from .errors import PROBLEM_MIMETYPE, render_http_exception
 from .fields import ID_PATTERN, Bool, Id, IdConverter, Int, Text, id_schema  # noqa: F401 (the schemas' one import)
 from .timeutil import to_local
+
+MAX_BODY = 1024 * 1024  # 1 MiB: a request body, unless the view `accepts` a stream of its own limit
 
 MAX_PER_PAGE = 100
 BEARER = [{"bearer": []}]
@@ -231,3 +233,19 @@ def paginate(session: Session, stmt, page: int, per_page: int) -> dict:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def paginate_list(items: list, page: int, per_page: int) -> dict:
+    """One page of a list already computed in full (and sorted); total counts the whole list."""
+    return {"items": items[(page - 1) * per_page: page * per_page], "total": len(items), "page": page,
+            "per_page": per_page}
+
+
+def accepts(*mimetypes: str, max_bytes: int = MAX_BODY):
+    """Mark a view as taking a non-JSON body (e.g. text/csv), read as a stream up to max_bytes."""
+
+    def mark(fn):
+        fn._accepts = (mimetypes, max_bytes)
+        return fn
+
+    return mark

@@ -12,30 +12,18 @@ import uuid
 from typing import Iterable
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
 
-from . import edge, ratelimit
-from .api import Api, Blueprint
+from . import edge, errors, ratelimit
+from .api import MAX_BODY, Api, Blueprint
 from .config import ServiceConfig
-from .db import Database
-from .errors import DomainError, problem, render_domain_error, render_http_exception, render_unexpected
-from .events.redis import connect_redis
+from .db import Database, database_of, install_database
+from .errors import DomainError, problem
+from .events.streams import redis_for
 
-MAX_BODY = 1024 * 1024  # 1 MiB
 JSON_MIMETYPES = ("application/json",)
 
 log = logging.getLogger("unionhub.http")
-
-
-def accepts(*mimetypes: str, max_bytes: int = MAX_BODY):
-    """Mark a view as taking a non-JSON body (e.g. text/csv), read as a stream up to max_bytes."""
-
-    def mark(fn):
-        fn._accepts = (mimetypes, max_bytes)
-        return fn
-
-    return mark
 
 
 def _is_json(mimetype: str) -> bool:
@@ -102,7 +90,7 @@ def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterabl
     app.config["UNIONHUB"] = config
 
     db = Database(config.database_url)
-    app.extensions["unionhub.db"] = db
+    install_database(app, db)
     app.extensions["unionhub.redis"] = None  # connected on first use
 
     api = Api(app)
@@ -116,14 +104,6 @@ def create_service_app(config: ServiceConfig, *, title: str, blueprints: Iterabl
     return app
 
 
-def redis_for(app: Flask):
-    client = app.extensions.get("unionhub.redis")
-    if client is None:
-        client = connect_redis(app.config["UNIONHUB"].redis_url)
-        app.extensions["unionhub.redis"] = client
-    return client
-
-
 def _register_health(app: Flask, prefix: str) -> None:
     @app.get(f"{prefix}/healthz")
     def healthz():
@@ -133,7 +113,7 @@ def _register_health(app: Flask, prefix: str) -> None:
     def readyz():
         checks = {}
         try:
-            app.extensions["unionhub.db"].ping()
+            database_of(app).ping()
             checks["database"] = "ok"
         except Exception as exc:  # any failure means not ready
             checks["database"] = f"error: {type(exc).__name__}"
@@ -149,36 +129,9 @@ def _register_health(app: Flask, prefix: str) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    app.register_error_handler(DomainError, render_domain_error)
-    app.register_error_handler(HTTPException, render_http_exception)
-
-    @app.errorhandler(OperationalError)
-    def _db_unavailable(exc):
-        log.error("database error: %s", exc)
-        return problem(503, "unavailable", "Service unavailable",
-                       "The database is busy or unreachable; try again shortly.", headers={"Retry-After": 1})
-
-    @app.errorhandler(DataError)
-    def _data_refused(exc):
-        return _refused_by_database(exc)
-
-    @app.errorhandler(StatementError)
-    def _statement_error(exc):
-        if isinstance(exc.orig, (UnicodeError, OverflowError, ValueError)):
-            return _refused_by_database(exc)  # a value the driver could not even send
-        return render_unexpected(exc)
-
-    app.register_error_handler(OverflowError, _refused_by_database)  # sqlite3: an integer over 64 bits
-    app.register_error_handler(Exception, render_unexpected)
+    errors.register(app)
     app.before_request(_check_input)
     app.before_request(_check_body)
-
-
-def _refused_by_database(exc: Exception):
-    """A value the database will not store (too long, out of range, not valid text): the client's 400."""
-    log.warning("value refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
-    return problem(400, "bad-request", "Bad request",
-                   "A value in the request cannot be stored: too long, out of range or not valid text.")
 
 
 def _register_unit_of_work(app: Flask) -> None:
@@ -192,18 +145,9 @@ def _register_unit_of_work(app: Flask) -> None:
                 session.commit()
             else:
                 session.rollback()
-        except IntegrityError as exc:
-            session.rollback()
-            log.warning("commit refused by a constraint: %s", exc.orig)
-            return problem(409, "conflict", "Conflict", "The change clashes with another one; nothing was saved.")
-        except DataError as exc:
-            session.rollback()
-            return _refused_by_database(exc)
         except DBAPIError as exc:
             session.rollback()
-            log.error("commit failed: %s", exc)
-            return problem(503, "unavailable", "Service unavailable",
-                           "The change could not be saved; nothing was saved. Try again.", headers={"Retry-After": 1})
+            return errors.render_commit_error(exc)
         finally:
             session.close()
         return response

@@ -35,7 +35,10 @@ class ServiceConfig:
     jwt_secret: str
     stream_prefix: str = "unionhub"
     log_level: str = "INFO"
-    extra: dict = field(default_factory=dict)
+    # accounts (and notify: sms) only (Settings.service gives them to it alone):
+    sms: SmsSettings | None = None  # the SMS gateway; None: sign-in codes go to the log
+    trusted_proxies: tuple | None = None  # networks whose X-Forwarded-For it believes; None: loopback
+    notify: NotifySettings | None = None  # notify only: its channels and rules; None: the defaults
 
     @property
     def prefix(self) -> str:
@@ -66,7 +69,7 @@ class WeChatSettings:
 
 @dataclass(frozen=True)
 class NotifySettings:
-    """The notify service's channels and rules (shared.notify_config reads them)."""
+    """The notify service's channels and rules (notify_settings below reads them from the environment)."""
 
     sms_template_id: str | None = None  # with the SMS gateway (Settings.sms): texts go out; else the log
     wechat: WeChatSettings | None = None  # None: WeChat messages go to the log
@@ -96,9 +99,9 @@ class Settings:
     notify: NotifySettings = field(default_factory=NotifySettings)
 
     def service(self, name: str) -> ServiceConfig:
-        extra = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
+        own = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
         if name == "notify":
-            extra = {"sms": self.sms, "notify": self.notify}
+            own = {"sms": self.sms, "notify": self.notify}
         return ServiceConfig(
             name=name,
             database_url=self.database_urls[name],
@@ -106,7 +109,7 @@ class Settings:
             jwt_secret=self.jwt_secret,
             stream_prefix=self.stream_prefix,
             log_level=self.log_level,
-            extra=extra,
+            **own,
         )
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timezone
 from typing import Iterator
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -226,24 +226,30 @@ class Database:
                 engine.dispose()
 
 
+_EXTENSION = "unionhub.db"  # where an app keeps its Database: use the functions below
+
+
+def install_database(app: Flask, database: Database) -> None:
+    app.extensions[_EXTENSION] = database
+
+
+def database_of(app: Flask) -> Database:
+    """An app's Database (tests, bench, start-up: code that holds the app)."""
+    return app.extensions[_EXTENSION]
+
+
+def current_database() -> Database:
+    """The Database of the app handling the current request."""
+    return database_of(current_app)
+
+
 def request_session() -> Session:
     """The current request's session, opened on first use."""
     session = g.get("_db_session")
     if session is None:
-        session = current_app.extensions["unionhub.db"].session()
+        session = current_database().session()
         g._db_session = session
     return session
-
-
-def commit_now() -> None:
-    """Commit the request's unit of work now rather than after the response is built.
-
-    For hot paths that hold a row lock: the lock is released as soon as the
-    change is durable. Everything after this must not change state."""
-    session = g.get("_db_session")
-    if session is not None:
-        session.commit()
-
 
 
 def like_escape(term: str) -> str:

@@ -55,7 +55,3 @@ def check(eligibility: dict, worker: WorkerAttrs, today: date) -> list[Failure]:
     if eligibility.get("members_only") and not worker.union_member:
         failures.append(Failure("members_only", "is for union members only"))
     return failures
-
-
-def is_eligible(eligibility: dict, worker: WorkerAttrs, today: date) -> bool:
-    return not check(eligibility, worker, today)

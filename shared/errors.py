@@ -1,14 +1,17 @@
-"""Domain errors and their one rendering: application/problem+json."""
+"""Domain errors and their one rendering, application/problem+json; and every other exception a request
+may end in (HTTP, database) mapped to it here, registered on each app by register()."""
 from __future__ import annotations
 
 import json
 import logging
 import uuid
 
-from flask import Response, g, has_request_context
+from flask import Flask, Response, g, has_request_context
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+http_log = logging.getLogger("unionhub.http")  # the database's refusals, next to the request lines
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -177,3 +180,45 @@ def render_unexpected(exc: BaseException) -> Response:
     return problem(500, "internal-error", "Internal server error",
                    f"Something went wrong on our side; it has been logged under request id {rid}.",
                    headers={"X-Request-Id": rid} if rid else None, extra={"request_id": rid} if rid else None)
+
+
+def render_database_unavailable(exc: OperationalError) -> Response:
+    http_log.error("database error: %s", exc)
+    return problem(503, "unavailable", "Service unavailable",
+                   "The database is busy or unreachable; try again shortly.", headers={"Retry-After": 1})
+
+
+def render_refused_by_database(exc: Exception) -> Response:
+    """A value the database will not store (too long, out of range, not valid text): the client's 400."""
+    http_log.warning("value refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem(400, "bad-request", "Bad request",
+                   "A value in the request cannot be stored: too long, out of range or not valid text.")
+
+
+def render_statement_error(exc: StatementError) -> Response:
+    if isinstance(exc.orig, (UnicodeError, OverflowError, ValueError)):
+        return render_refused_by_database(exc)  # a value the driver could not even send
+    return render_unexpected(exc)
+
+
+def render_commit_error(exc: DBAPIError) -> Response:
+    """The request's commit failed (the session is rolled back): a constraint is 409, a value 400, else 503."""
+    if isinstance(exc, IntegrityError):
+        http_log.warning("commit refused by a constraint: %s", exc.orig)
+        return problem(409, "conflict", "Conflict", "The change clashes with another one; nothing was saved.")
+    if isinstance(exc, DataError):
+        return render_refused_by_database(exc)
+    http_log.error("commit failed: %s", exc)
+    return problem(503, "unavailable", "Service unavailable",
+                   "The change could not be saved; nothing was saved. Try again.", headers={"Retry-After": 1})
+
+
+def register(app: Flask) -> None:
+    """Every error a view may end in, as problem+json."""
+    app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(HTTPException, render_http_exception)
+    app.register_error_handler(OperationalError, render_database_unavailable)
+    app.register_error_handler(DataError, render_refused_by_database)
+    app.register_error_handler(StatementError, render_statement_error)
+    app.register_error_handler(OverflowError, render_refused_by_database)  # sqlite3: an integer over 64 bits
+    app.register_error_handler(Exception, render_unexpected)

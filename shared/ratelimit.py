@@ -14,7 +14,9 @@ import time
 
 from flask import Flask, current_app, request
 
+from .auth import current_principal
 from .errors import DomainError, RateLimited
+from .events.streams import redis_for
 
 log = logging.getLogger("unionhub.ratelimit")
 
@@ -46,8 +48,6 @@ SKIP_AFTER_FAILURE = 5.0
 
 def _admit(caller: str, limits: dict[str, int]) -> None:
     global _skip_until
-    from .app import redis_for
-
     now = time.time()
     if now < _skip_until:
         return
@@ -85,8 +85,6 @@ def per_caller(app: Flask) -> None:
     def _per_caller_limit():
         if request.headers.get("Authorization") is None or getattr(_view_method(), "_replays_first", False):
             return
-        from .auth import current_principal
-
         try:
             principal = current_principal()
         except DomainError:

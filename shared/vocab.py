@@ -1,6 +1,24 @@
 """Vocabularies every service must agree on (API.md)."""
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class BookingStatus(StrEnum):
+    """A booking's status; the values are what the API, the events and the database carry."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    EXPIRED = "expired"  # still waitlisted when the session started
+
+
+# Holding a place: the confirmed count of a session is these.
+TAKING_A_PLACE = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
+# Active: a worker holds at most one such booking per session.
+ACTIVE_BOOKING = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED, BookingStatus.ATTENDED)
+
 DISTRICTS = {
     "gusu": "姑苏区",
     "huqiu": "虎丘区（高新区）",

@@ -6,7 +6,6 @@ TEST_DATABASE_URL and TEST_REDIS_URL are set (.ci/run sets both).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import timedelta
 
@@ -18,13 +17,12 @@ from services import registry
 from services.gateway import PrefixDispatcher
 from shared.auth import issue_token
 from shared.config import SERVICES, ServiceConfig, normalise_database_url
-from shared.db import Database
-from shared.events.redis import connect_redis
+from shared.db import Database, database_of
+from shared.events.streams import connect_redis
 from shared.migrate import upgrade
 
-SECRET = "test-secret-0123456789abcdef-0123456789"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
+from tests.factories import union_tree
+from tests.helpers import PG_URL, REDIS_URL, SECRET
 
 
 def pytest_report_header(config):
@@ -65,7 +63,7 @@ def apps(configs):
 
 @pytest.fixture(scope="session")
 def dbs(apps):
-    return {name: app.extensions["unionhub.db"] for name, app in apps.items()}
+    return {name: database_of(app) for name, app in apps.items()}
 
 
 @pytest.fixture(scope="session")
@@ -140,6 +138,12 @@ def admin(token):
 
 
 @pytest.fixture
+def unions(client, admin) -> dict:
+    """The union tree most tests start from: city -> sip -> enterprise, and city -> gusu (tests/factories.py)."""
+    return union_tree(client, admin)
+
+
+@pytest.fixture
 def pump(configs, dbs, redis_client):
     """Move every event through relays and consumers until nothing is left."""
     runners = [r for name in SERVICES
@@ -148,21 +152,10 @@ def pump(configs, dbs, redis_client):
     def run(rounds: int = 10) -> int:
         total = 0
         for _ in range(rounds):
-            moved = sum(r.run_once(block_ms=0) if hasattr(r, "group") else r.run_once() for r in runners)
+            moved = sum(r.run_once(block_ms=0) for r in runners)
             total += moved
             if not moved:
                 break
         return total
 
     return run
-
-
-def assert_problem(resp, status: int, slug: str | None = None):
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.mimetype == "application/problem+json", resp.mimetype
-    body = resp.get_json(force=True)
-    assert body["status"] == status
-    if slug:
-        assert body["type"] == slug, body
-    assert body["title"] and body["detail"]
-    return body

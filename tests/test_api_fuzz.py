@@ -24,7 +24,7 @@ from services import registry
 from services.booking import views as booking_views
 from shared.auth import issue_token
 from shared.config import ServiceConfig
-from tests.conftest import SECRET
+from tests.helpers import SECRET
 from tests.factories import make_offer, make_profile, union_tree
 
 SEED = 20261125

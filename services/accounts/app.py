@@ -7,6 +7,7 @@ from flask import Flask
 
 from shared.app import create_service_app
 from shared.config import ServiceConfig
+from shared.db import database_of
 
 from . import codes
 from .context import EXTENSION, Accounts
@@ -21,9 +22,9 @@ def create_app(config: ServiceConfig) -> Flask:
     app = create_service_app(config, title="Accounts", blueprints=[blp],
                              description="Sign-in: staff and admins by password, workers by a code sent to "
                                          "their mobile number. Issues the tokens every service accepts.")
-    trusted = config.extra.get("trusted_proxies")
+    trusted = config.trusted_proxies
     app.extensions[EXTENSION] = Accounts(
-        db=app.extensions["unionhub.db"], secret=config.jwt_secret, code_key=codes.code_key(config.jwt_secret),
-        sender=build_sender(config.extra.get("sms")), hasher=Hasher(),
+        db=database_of(app), secret=config.jwt_secret, code_key=codes.code_key(config.jwt_secret),
+        sender=build_sender(config.sms), hasher=Hasher(),
         trusted_proxies=LOOPBACK if trusted is None else tuple(trusted))
     return app

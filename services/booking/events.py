@@ -1,20 +1,15 @@
-"""What booking publishes (booking.*) and consumes (catalog's offers, matching's profiles and erasures)."""
+"""What booking publishes: booking.* (shared/event_types.BookingEvent) with one payload.
+
+What it consumes is wired in worker.py."""
 from __future__ import annotations
 
 from sqlalchemy import Connection
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import Session
 
+from shared.event_types import BookingEvent
 from shared.events import record_event
 
 from .models import Booking, outbox
-
-CONFIRMED = "booking.confirmed"
-WAITLISTED = "booking.waitlisted"
-PROMOTED = "booking.promoted"
-CANCELLED = "booking.cancelled"
-ATTENDED = "booking.attended"
-EXPIRED = "booking.expired"  # still waitlisted when the session started
-ALL = (CONFIRMED, WAITLISTED, PROMOTED, CANCELLED, ATTENDED, EXPIRED)
 
 
 def payload(booking: Booking) -> dict:
@@ -22,15 +17,5 @@ def payload(booking: Booking) -> dict:
             "worker_id": booking.worker_id, "status": booking.status, "version": booking.version}
 
 
-def publish(db: DbSession | Connection, event_type: str, booking: Booking) -> None:
-    record_event(db, outbox, event_type, payload(booking))
-
-
-def handlers() -> dict[str, dict]:
-    from .readmodel import apply_offer_event, apply_profile_event, apply_worker_erased
-
-    return {
-        "catalog": {"offer.published": apply_offer_event, "offer.updated": apply_offer_event,
-                    "offer.closed": apply_offer_event},
-        "matching": {"profile.saved": apply_profile_event, "worker.erased": apply_worker_erased},
-    }
+def publish(tx: Session | Connection, event_type: BookingEvent, booking: Booking) -> None:
+    record_event(tx, outbox, event_type, payload(booking))

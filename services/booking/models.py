@@ -10,8 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import inbox_table, outbox_table
 from shared.timeutil import utcnow
+from shared.vocab import ACTIVE_BOOKING
 
-ACTIVE = ("confirmed", "waitlisted", "attended")
+ACTIVE = ACTIVE_BOOKING
 ACTIVE_SQL = "status IN (" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"  # literal: partial indexes need it
 
 
@@ -38,8 +39,9 @@ class Offer(Base):
         return path_ids(self.union_path)
 
 
-class Session(Base):
-    """A bookable session with its live counters: the row every sign-up updates."""
+class BookableSession(Base):
+    """A bookable session (of an offer, not a database session) with its live counters: the row every
+    sign-up updates."""
 
     __tablename__ = "booking_sessions"
 
@@ -72,7 +74,7 @@ class Booking(Base):
     session_id: Mapped[str] = mapped_column(String(40))
     offer_id: Mapped[str] = mapped_column(String(40))
     worker_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled | attended | expired
+    status: Mapped[str] = mapped_column(String(16))  # a BookingStatus (read back as its plain str value)
     waitlist_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     session_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from marshmallow import fields
 
 from shared.api import Id, LocalDateTime, PageArgs, Schema, always_sent, one_of
+from shared.vocab import BookingStatus
 
-STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "expired")
+STATUSES = tuple(s.value for s in BookingStatus)
 
 
 class BookingCreateSchema(Schema):

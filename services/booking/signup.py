@@ -9,10 +9,13 @@ second active booking even if two requests race past the friendly check.
 On PostgreSQL the place or ticket, the booking and its outbox event are one
 statement; a sign-up without an Idempotency-Key runs it in autocommit, so the
 whole sign-up is two round trips (read the context, write) — the rush's hot path.
+
+Two entries: sign_up_and_commit() (its own transaction, committed before it
+returns) and sign_up_in_transaction() (the caller's, which commits: an
+Idempotency-Key's stored answer commits with the booking).
 """
 from __future__ import annotations
 
-import json
 import zlib
 from datetime import timedelta
 from typing import NamedTuple
@@ -20,19 +23,20 @@ from typing import NamedTuple
 from sqlalchemy import (JSON, Boolean, Connection, Date, Integer, String, bindparam, column, func, insert, select,
                         text, update)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import Session
 
 from shared.auth import Principal
 from shared.db import Database, UTCDateTime, new_id, path_ids
 from shared.eligibility import WorkerAttrs, check
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
-from shared.events.envelope import new_event_id
-from shared.events.outbox import after_commit_wake
+from shared.event_types import BookingEvent
+from shared.events.outbox import after_commit_wake, event_row, insert_select_sql
 from shared.events.relay import wake_relays
 from shared.timeutil import local_today, utcnow
+from shared.vocab import BookingStatus
 
 from . import events
-from .models import ACTIVE, ACTIVE_SQL, Booking, Session
+from .models import ACTIVE, ACTIVE_SQL, BookableSession, Booking, outbox
 
 
 def not_open(detail: str) -> Conflict:
@@ -44,7 +48,7 @@ class SignUp(NamedTuple):
     waitlist_position: int | None  # a new ticket is the last in the queue
 
 
-def sign_up_now(database: Database, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
+def sign_up_and_commit(database: Database, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
     """Sign up and commit before returning: the path of a request without an Idempotency-Key.
 
     The rules read without a transaction. On PostgreSQL the booking is then one
@@ -66,17 +70,17 @@ def sign_up_now(database: Database, principal: Principal, session_id: str, worke
     return SignUp(booking, position)
 
 
-def sign_up(db: DbSession, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
+def sign_up_in_transaction(tx: Session, principal: Principal, session_id: str, worker_id: str | None) -> SignUp:
     """Sign up inside the caller's unit of work, which commits (an Idempotency-Key's stored answer
     commits with the booking)."""
     worker_id = _whose(principal, worker_id)
-    conn = db.connection()
+    conn = tx.connection()
     ctx = _checked_context(conn, principal, session_id, worker_id)
     booking = _new_booking(ctx, worker_id, principal)
     if ctx.per_worker_limit:
         _check_limit(conn, ctx, worker_id)
     position = _write(conn, ctx, booking)
-    after_commit_wake(db)
+    after_commit_wake(tx)
     return SignUp(booking, position)
 
 
@@ -113,7 +117,8 @@ def _write(conn: Connection, ctx, booking: Booking) -> int | None:
             return _write_in_one_statement(conn, ctx, booking)
         position = _take_place_or_ticket(conn, ctx, booking)
         conn.execute(_ADD_BOOKING, {c.key: getattr(booking, c.key) for c in Booking.__table__.columns})
-        events.publish(conn, events.CONFIRMED if booking.status == "confirmed" else events.WAITLISTED, booking)
+        events.publish(conn, BookingEvent.CONFIRMED if booking.status == BookingStatus.CONFIRMED
+                       else BookingEvent.WAITLISTED, booking)
         return position
     except IntegrityError:
         raise already_booked() from None
@@ -186,21 +191,21 @@ def _check_limit(conn: Connection, ctx, worker_id: str) -> None:
 def _take_place_or_ticket(conn: Connection, ctx, booking: Booking) -> int | None:
     """Confirmed, or a waiting-list ticket; returns the waiting-list position (None when confirmed)."""
     if conn.execute(_TAKE_PLACE, {"sid": ctx.session_id}).first():
-        booking.status = "confirmed"
+        booking.status = BookingStatus.CONFIRMED
         return None
     if not ctx.waitlist:
         raise full()
     ticket, waiting = conn.execute(_TAKE_TICKET, {"sid": ctx.session_id}).one()
-    booking.status = "waitlisted"
+    booking.status = BookingStatus.WAITLISTED
     booking.waitlist_seq = ticket
     return waiting
 
 
 # The portable path's statements, built once (building a statement costs more than running it on SQLite).
-_s = Session.__table__.c
-_TAKE_PLACE = (update(Session.__table__).where(_s.session_id == bindparam("sid"), _s.confirmed < _s.capacity)
+_s = BookableSession.__table__.c
+_TAKE_PLACE = (update(BookableSession.__table__).where(_s.session_id == bindparam("sid"), _s.confirmed < _s.capacity)
                .values(confirmed=_s.confirmed + 1).returning(_s.confirmed))
-_TAKE_TICKET = (update(Session.__table__).where(_s.session_id == bindparam("sid"))
+_TAKE_TICKET = (update(BookableSession.__table__).where(_s.session_id == bindparam("sid"))
                 .values(waitlisted=_s.waitlisted + 1, waitlist_seq=_s.waitlist_seq + 1)
                 .returning(_s.waitlist_seq, _s.waitlisted))
 _ADD_BOOKING = insert(Booking.__table__)
@@ -211,8 +216,10 @@ def full() -> Conflict:
 
 
 # PostgreSQL: the row lock, the place or ticket, the booking and its event in one round trip.
-# Every sub-statement sees the session row as locked by `room`, the newest version.
-_ONE_STATEMENT = text("""
+# Every sub-statement sees the session row as locked by `room`, the newest version. The event's
+# row is the outbox module's (event_row's values), but for its type and status: those of the place taken.
+_CONFIRMED, _WAITLISTED = BookingStatus.CONFIRMED, BookingStatus.WAITLISTED
+_ONE_STATEMENT = text(f"""
 WITH room AS (
     SELECT session_id, confirmed < capacity AS has_room
     FROM booking_sessions WHERE session_id = :session_id FOR UPDATE
@@ -228,15 +235,15 @@ WITH room AS (
     INSERT INTO booking_bookings (id, session_id, offer_id, worker_id, status, waitlist_seq, session_starts_at,
                                   version, created_by, created_at, updated_at)
     SELECT :id, :session_id, :offer_id, :worker_id,
-           CASE WHEN has_room THEN 'confirmed' ELSE 'waitlisted' END,
+           CASE WHEN has_room THEN '{_CONFIRMED}' ELSE '{_WAITLISTED}' END,
            CASE WHEN has_room THEN NULL ELSE waitlist_seq END, :starts_at, 1, :created_by, :now, :now
     FROM taken
     RETURNING status
 )
-INSERT INTO booking_outbox (event_id, type, source, occurred_at, payload)
-SELECT :event_id, 'booking.' || status, 'booking', :now,
-       jsonb_set(CAST(:payload AS jsonb), '{status}', to_jsonb(status))::text
-FROM booked
+{insert_select_sql(
+    outbox, "booked",
+    type=f"CASE status WHEN '{_CONFIRMED}' THEN '{BookingEvent.CONFIRMED}' ELSE '{BookingEvent.WAITLISTED}' END",
+    payload="jsonb_set(CAST(:payload AS jsonb), '{status}', to_jsonb(status))::text")}
 RETURNING (SELECT has_room FROM taken), (SELECT waitlisted FROM taken), (SELECT waitlist_seq FROM taken)
 """).columns(*_typed(has_room=Boolean, waiting=Integer, ticket=Integer))
 
@@ -245,11 +252,12 @@ def _write_in_one_statement(conn: Connection, ctx, booking: Booking) -> int | No
     row = conn.execute(_ONE_STATEMENT, {
         "session_id": ctx.session_id, "waitlist": bool(ctx.waitlist), "id": booking.id, "offer_id": ctx.offer_id,
         "worker_id": booking.worker_id, "starts_at": booking.session_starts_at, "created_by": booking.created_by,
-        "now": booking.created_at, "event_id": new_event_id(),
-        "payload": json.dumps(events.payload(booking), ensure_ascii=False)}).first()  # the statement sets status
+        "now": booking.created_at,
+        # the statement sets the event's type and the payload's status
+        **event_row(outbox, BookingEvent.CONFIRMED, events.payload(booking))}).first()
     if row is None:
         raise full()
     has_room, waiting, ticket = row
-    booking.status = "confirmed" if has_room else "waitlisted"
+    booking.status = BookingStatus.CONFIRMED if has_room else BookingStatus.WAITLISTED
     booking.waitlist_seq = None if has_room else ticket
     return None if has_room else waiting

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of, problems
 from shared import ratelimit
 from shared.auth import authenticated, current_principal
-from shared.db import commit_now, request_session
+from shared.db import current_database, request_session
 
 from . import idempotency, lifecycle, queries, signup
 from .schemas import BookingCreateSchema, BookingQuery, BookingSchema, SessionAvailabilitySchema
@@ -39,12 +39,6 @@ def booking_out(booking, waitlist_position=_LOOK_UP) -> dict:
     return data
 
 
-def _sign_up(principal, data) -> dict:
-    """Sign up, committed before the answer is built: the session row is locked for one statement."""
-    database = current_app.extensions["unionhub.db"]
-    return booking_out(*signup.sign_up_now(database, principal, data["session_id"], data.get("worker_id")))
-
-
 @blp.route("/bookings")
 class Bookings(MethodView):
     @ratelimit.replays_first
@@ -67,8 +61,17 @@ class Bookings(MethodView):
         key = request.headers.get("Idempotency-Key")
         if key is None:
             _admit(principal)
-            return _sign_up(principal, data)
-        return _idempotent_sign_up(principal, idempotency.check_key(key), data)
+            # committed before the answer is built: the session row is locked for one statement
+            return booking_out(*signup.sign_up_and_commit(current_database(), principal, data["session_id"],
+                                                          data.get("worker_id")))
+        result = idempotency.sign_up_once(
+            current_database(), principal, idempotency.check_key(key),
+            idempotency.fingerprint("POST", request.path, data), data["session_id"], data.get("worker_id"),
+            admit=lambda: _admit(principal), dump=_dump_answer)
+        if isinstance(result, idempotency.Replay):
+            return Response(result.body, status=result.status, mimetype="application/json",
+                            headers={"Idempotent-Replayed": "true"})
+        return booking_out(*result)
 
     @authenticated()
     @blp.arguments(BookingQuery, location="query")
@@ -86,24 +89,9 @@ def _admit(principal) -> None:
     ratelimit.check(principal.sub, principal.role, sign_up=SIGN_UPS_PER_MINUTE[principal.role])
 
 
-def _idempotent_sign_up(principal, key: str, data: dict):
-    db = current_app.extensions["unionhub.db"]
-    stored = idempotency.begin(db, principal.sub, key, idempotency.fingerprint("POST", request.path, data))
-    if stored is not None:
-        status, body = stored
-        return Response(body, status=status, mimetype="application/json", headers={"Idempotent-Replayed": "true"})
-    try:
-        _admit(principal)  # after the replay: an acknowledged request's retry is never 429
-        body = booking_out(*signup.sign_up(request_session(), principal, data["session_id"], data.get("worker_id")))
-        # The stored answer commits with the booking, or neither does.
-        idempotency.complete(request_session(), principal.sub, key, 201,
-                             json.dumps(_booking_schema.dump(body), ensure_ascii=False))
-        commit_now()
-        return body
-    except BaseException:
-        request_session().rollback()  # let go of the database before forgetting the key
-        idempotency.release(db, principal.sub, key)
-        raise
+def _dump_answer(result: signup.SignUp) -> str:
+    """The 201 body of a sign-up, as an Idempotency-Key stores it to send again."""
+    return json.dumps(_booking_schema.dump(booking_out(*result)), ensure_ascii=False)
 
 
 @blp.route("/bookings/<booking_id>")

@@ -1,4 +1,4 @@
-"""What catalog publishes: offer.published, offer.updated, offer.closed; union.created.
+"""What catalog publishes: offer.published, offer.updated, offer.closed (OfferEvent); union.created (UnionEvent).
 
 Each event carries the whole offer (sessions, capacity, eligibility,
 categories, limits, status, union path) and a revision, so a consumer keeps a
@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from shared.event_types import OfferEvent, UnionEvent
 from shared.events import record_event
 
 from .models import Offer, Union, outbox
-
-OFFER_PUBLISHED = "offer.published"
-OFFER_UPDATED = "offer.updated"
-OFFER_CLOSED = "offer.closed"
-UNION_CREATED = "union.created"  # the union tree, for the services that decide who reaches whom
 
 
 def offer_payload(offer: Offer) -> dict:
@@ -43,7 +39,7 @@ def offer_payload(offer: Offer) -> dict:
     }
 
 
-def publish_offer_event(session: Session, event_type: str, offer: Offer) -> None:
+def publish_offer_event(session: Session, event_type: OfferEvent, offer: Offer) -> None:
     record_event(session, outbox, event_type, offer_payload(offer))
 
 
@@ -53,5 +49,5 @@ def union_payload(union: Union) -> dict:
             "path": union.path_ids}
 
 
-def publish_union_event(session: Session, union: Union, event_type: str = UNION_CREATED) -> None:
+def publish_union_event(session: Session, union: Union, event_type: UnionEvent = UnionEvent.CREATED) -> None:
     record_event(session, outbox, event_type, union_payload(union))

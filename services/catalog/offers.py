@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from shared.auth import Principal, require_acts_for
 from shared.db import new_id
 from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.event_types import OfferEvent
 from shared.text import normalise
 from shared.timeutil import utcnow
 from shared.vocab import DEFAULT_CATEGORIES
@@ -104,7 +105,7 @@ def update_offer(session: Session, principal: Principal, offer_id: str, patch: d
     _touch(offer)
     session.flush()
     if offer.status == "published":
-        events.publish_offer_event(session, events.OFFER_UPDATED, offer)
+        events.publish_offer_event(session, OfferEvent.UPDATED, offer)
     return offer
 
 
@@ -170,7 +171,7 @@ def publish(session: Session, principal: Principal, offer_id: str) -> Offer:
     offer.published_at = now
     _touch(offer)
     session.flush()
-    events.publish_offer_event(session, events.OFFER_PUBLISHED, offer)
+    events.publish_offer_event(session, OfferEvent.PUBLISHED, offer)
     return offer
 
 
@@ -184,5 +185,5 @@ def close(session: Session, principal: Principal, offer_id: str) -> Offer:
     _touch(offer)
     session.flush()
     if was_published:
-        events.publish_offer_event(session, events.OFFER_CLOSED, offer)
+        events.publish_offer_event(session, OfferEvent.CLOSED, offer)
     return offer

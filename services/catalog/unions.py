@@ -5,7 +5,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.api import paginate
-from shared.auth import Principal
 from shared.db import new_id, to_path
 from shared.errors import NotFound, ValidationFailed
 
@@ -36,7 +35,7 @@ def get_union(session: Session, union_id: str) -> Union:
     return union
 
 
-def list_unions(session: Session, principal: Principal, args: dict) -> dict:
+def list_unions(session: Session, args: dict) -> dict:
     stmt = select(Union).order_by(Union.path)
     if "parent_id" in args:
         stmt = stmt.where(Union.parent_id == args["parent_id"])

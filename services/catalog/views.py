@@ -20,7 +20,7 @@ class Unions(MethodView):
     @blp.response(200, page_of(UnionSchema))
     def get(self, args):
         """List unions (any signed-in caller)."""
-        return unions.list_unions(request_session(), current_principal(), args)
+        return unions.list_unions(request_session(), args)
 
     @authenticated("admin")
     @blp.arguments(UnionSchema)

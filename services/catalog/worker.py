@@ -9,8 +9,3 @@ from .models import outbox
 def build_runners(config, db=None, redis=None) -> list:
     return _build(config, outbox, db=db, redis=redis)
 
-
-if __name__ == "__main__":
-    from services.cli import run_worker
-
-    run_worker("catalog")

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from shared.config import ServiceConfig
 from shared.db import Database
-from shared.eligibility import ymd
 from shared.timeutil import local_today, utcnow
 
-from services.matching import events, matches
-from services.matching.models import Need, Profile
-from services.matching.needs import mark_fulfilled, new_need
+from services.matching.models import Profile
+from services.matching.needs import add_needs, new_need
+from services.matching.profiles import save_profiles
 
 from . import population
 
@@ -44,28 +43,18 @@ def load(config: ServiceConfig, campaign: bool = False) -> None:
     for i in range(0, max(len(people), len(rows)), BATCH):
         with db.transaction() as session:  # batches: bounded transactions, events relayed as they commit
             _add_profiles(session, people[i:i + BATCH])
-            batch = [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], RECORDER)
-                     for r in rows[i:i + BATCH]]
-            if batch:
-                session.execute(insert(Need), batch)
-                need_ids = [n["id"] for n in batch]
-                mark_fulfilled(session, need_ids)
-                matches.add_for_needs(session, need_ids)
+            add_needs(session, [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], RECORDER)
+                                for r in rows[i:i + BATCH]])
     db.dispose()
     log.info("demo matching: %d workers and %d needs added", len(people), len(rows))
 
 
 def _add_profiles(session, people: list[dict]) -> None:
-    if not people:
-        return
-    now = utcnow()
-    profiles = [Profile(**p, birth_ymd=ymd(p["birth_date"]), revision=1, created_at=now, updated_at=now,
-                        union_id=union_of(p)) for p in people]
-    session.add_all(profiles)
-    session.flush()
-    matches.refresh_workers(session, [p.worker_id for p in profiles])
-    for profile in profiles:
-        events.publish_profile_saved(session, profile)  # booking learns them as from any save
+    """Saved as any profile is (booking learns them from profile.saved)."""
+    if people:
+        now = utcnow()
+        save_profiles(session, [(Profile(worker_id=p["worker_id"], created_at=now, revision=0),
+                                 {**p, "union_id": union_of(p)}) for p in people])
 
 
 def union_of(person: dict) -> str | None:

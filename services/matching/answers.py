@@ -11,19 +11,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.event_types import OfferEvent
 from shared.events import Envelope
 
 from . import events
 from .matches import age_ok
 from .models import Match, Need, Offer
 
-OFFER_PUBLISHED = "offer.published"
 UNANSWERED = ("open", "assigned", "responded")  # need statuses still waiting for an answer
 
 
 def announce(session: Session, env: Envelope) -> int:
     """After an offer event is applied: on a first publication, publish who it answers. Returns the workers."""
-    if env.type != OFFER_PUBLISHED:
+    if env.type != OfferEvent.PUBLISHED:
         return 0
     offer = session.get(Offer, env.data["offer_id"])
     if offer is None or offer.status != "published" or not offer.categories:

@@ -12,9 +12,11 @@ from collections import defaultdict
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from shared.api import paginate_list
 from shared.auth import Principal
 from shared.db import path_contains
 from shared.errors import Forbidden, NotFound
+from shared.vocab import ACTIVE_BOOKING, BookingStatus
 
 from .matches import age_ok
 from .models import TAKING_A_PLACE, Booking, Match, Offer
@@ -39,9 +41,7 @@ def demand_table(session: Session, principal: Principal, args: dict) -> dict:
         stmt = stmt.where(Offer.kind == args["kind"])
     rows = _rows(session, session.scalars(stmt).all())
     rows.sort(key=lambda r: (-r["unmet"], -r["matched_workers"], r["offer_id"]))
-    page, per_page = args["page"], args["per_page"]
-    return {"items": rows[(page - 1) * per_page: page * per_page], "total": len(rows), "page": page,
-            "per_page": per_page}
+    return paginate_list(rows, args["page"], args["per_page"])
 
 
 def _rows(session: Session, offers: list[Offer]) -> list[dict]:
@@ -74,11 +74,11 @@ def _rows(session: Session, offers: list[Offer]) -> list[dict]:
         row["by_worker_category"][category] += count
     counts = session.execute(
         select(Booking.offer_id, Booking.status, func.count())
-        .where(in_scope(Booking.offer_id), Booking.status.in_(("confirmed", "attended", "waitlisted")))
+        .where(in_scope(Booking.offer_id), Booking.status.in_(ACTIVE_BOOKING))
         .group_by(Booking.offer_id, Booking.status)
     ).all()
     for offer_id, status, count in counts:
-        out[offer_id]["waitlisted" if status == "waitlisted" else "confirmed"] += count
+        out[offer_id]["waitlisted" if status == BookingStatus.WAITLISTED else "confirmed"] += count
     for offer_id, row in out.items():
         row["unmet"] = row["matched_workers"] - booked.get(offer_id, 0)
         row["by_district"] = dict(sorted(row["by_district"].items(), key=lambda kv: -kv[1]))

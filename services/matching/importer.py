@@ -15,14 +15,12 @@ from __future__ import annotations
 from typing import Iterable, Iterator, NamedTuple
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from shared.errors import ValidationFailed
 
-from . import events, tabular
-from .models import Need
-from .needs import mark_fulfilled, new_need
+from . import tabular
+from .needs import add_needs, new_need
 from .schemas import NeedCreateSchema
 
 HEADER = ["worker_id", "text", "category", "source", "interview_point"]
@@ -86,26 +84,8 @@ def _need(row: tabular.Row, recorded_by: str) -> tuple[dict | None, dict | None]
 
 
 def store(session: Session, need_rows: list[dict]) -> int:
-    """Insert a batch of needs, mark those a booking already meets, and ask for the match index."""
-    if not need_rows:
-        return 0
-    workers = sorted({row["worker_id"] for row in need_rows})
-    known = set()
-    for i in range(0, len(workers), 500):
-        found = session.execute(select(Need.worker_id, Need.category)
-                                .where(Need.worker_id.in_(workers[i:i + 500])).distinct())
-        known.update(tuple(r) for r in found)
-    session.execute(insert(Need), need_rows)
-    # Only a (worker, category) pair the worker did not have can bring new matches.
-    firsts = {}
-    for row in need_rows:
-        pair = (row["worker_id"], row["category"])
-        if pair not in known:
-            firsts.setdefault(pair, row["id"])
-    mark_fulfilled(session, [row["id"] for row in need_rows])
-    if firsts:
-        events.publish_needs_imported(session, list(firsts.values()))
-    return len(need_rows)
+    """Add a batch of needs; matching's worker extends the match index (needs.imported)."""
+    return add_needs(session, need_rows, index_later=True)
 
 
 def import_needs(session: Session, recorded_by: str, kind: str, chunks: Iterable[bytes]) -> dict:

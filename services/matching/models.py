@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, path_ids, service_metadata
 from shared.events import inbox_table, outbox_table
+from shared import vocab
 from shared.timeutil import utcnow
 
 
@@ -133,7 +134,7 @@ class Match(Base):
 
 
 # Booking statuses that hold a place: they count as `confirmed` in demand and fulfil a need.
-TAKING_A_PLACE = ("confirmed", "attended")
+TAKING_A_PLACE = vocab.TAKING_A_PLACE
 
 
 class Booking(Base):

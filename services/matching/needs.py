@@ -1,9 +1,9 @@
-"""Needs: what workers asked for, classified, open until a booking meets them."""
+"""Needs: what workers asked for, classified, open until a booking meets them; add_needs is how they come in."""
 from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import bindparam, case, exists, select, update
+from sqlalchemy import bindparam, case, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.api import paginate
@@ -11,7 +11,7 @@ from shared.auth import Principal
 from shared.db import new_id
 from shared.timeutil import utcnow
 
-from . import audit, matches
+from . import audit, events, matches
 from .classify import classify
 from .models import TAKING_A_PLACE, Booking, Need, OfferCategory, Profile
 from .profiles import check_may_write
@@ -35,13 +35,44 @@ def create_need(session: Session, principal: Principal, data: dict) -> Need:
     check_may_write(principal, data["worker_id"])
     source = data["source"] or ("online" if principal.is_worker else "interview")
     row = new_need(data["worker_id"], data["text"], data["category"], source, data["interview_point"], principal.sub)
-    need = Need(**row)
-    session.add(need)
-    session.flush()
-    mark_fulfilled(session, [need.id])
-    matches.add_for_needs(session, [need.id])
-    session.refresh(need)
-    return need
+    add_needs(session, [row])
+    return session.get(Need, row["id"])
+
+
+def add_needs(session: Session, rows: list[dict], *, index_later: bool = False) -> int:
+    """The one way needs come in (one asked for, an import's batch, the demo): insert rows made by
+    new_need, mark those a booking already meets fulfilled, and extend the match index.
+
+    index_later (an import): the index is extended by matching's worker, from a needs.imported event
+    naming one need for each (worker, category) pair the worker did not have: only such a pair can
+    bring new matches, and an import may bring a million. Returns how many needs were added."""
+    if not rows:
+        return 0
+    known = _pairs_held(session, {row["worker_id"] for row in rows}) if index_later else set()
+    session.execute(insert(Need), rows)
+    need_ids = [row["id"] for row in rows]
+    mark_fulfilled(session, need_ids)
+    if not index_later:
+        matches.add_for_needs(session, need_ids)
+        return len(rows)
+    firsts: dict[tuple[str, str], str] = {}
+    for row in rows:
+        pair = (row["worker_id"], row["category"])
+        if pair not in known:
+            firsts.setdefault(pair, row["id"])
+    if firsts:
+        events.publish_needs_imported(session, list(firsts.values()))
+    return len(rows)
+
+
+def _pairs_held(session: Session, worker_ids: set[str]) -> set[tuple[str, str]]:
+    """(worker, category) of the needs some workers already have."""
+    workers, held = sorted(worker_ids), set()
+    for i in range(0, len(workers), matches.BATCH):
+        found = session.execute(select(Need.worker_id, Need.category)
+                                .where(Need.worker_id.in_(workers[i:i + matches.BATCH])).distinct())
+        held.update(tuple(r) for r in found)
+    return held
 
 
 def mark_fulfilled(session: Session, need_ids: list[str]) -> None:

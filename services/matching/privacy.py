@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from shared.auth import Principal
 from shared.db import like_escape
 from shared.errors import NotFound
+from shared.event_types import ProfileEvent
 from shared.events import stream_name
 from shared.timeutil import utcnow
 
@@ -104,7 +105,7 @@ def scrub_outbox(session: Session, worker_id: str) -> int:
     t = outbox
     pattern = "%" + like_escape(json.dumps(worker_id, ensure_ascii=False)) + "%"
     rows = session.execute(select(t.c.seq, t.c.payload).where(
-        t.c.type == events.PROFILE_SAVED, t.c.payload.like(pattern, escape="\\"))).all()
+        t.c.type == ProfileEvent.SAVED, t.c.payload.like(pattern, escape="\\"))).all()
     doomed = [r.seq for r in rows if _carries(r.payload, worker_id)]
     if doomed:
         session.execute(delete(t).where(t.c.seq.in_(doomed)))
@@ -117,7 +118,7 @@ def scrub_stream(redis, stream: str, worker_id: str) -> int:
     while True:
         entries = redis.xrange(stream, min=start, max="+", count=STREAM_SCAN_BATCH)
         doomed = [entry_id for entry_id, fields in entries
-                  if _field(fields, "type") == events.PROFILE_SAVED and _carries(_field(fields, "data"), worker_id)]
+                  if _field(fields, "type") == ProfileEvent.SAVED and _carries(_field(fields, "data"), worker_id)]
         if doomed:
             removed += redis.xdel(stream, *doomed)
         if len(entries) < STREAM_SCAN_BATCH:

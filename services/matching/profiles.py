@@ -30,24 +30,32 @@ def put_profile(session: Session, principal: Principal, worker_id: str, data: di
     if union_id is not None and session.get(Union, union_id) is None:
         raise ValidationFailed({"union_id": ["No union has this id."]})
     created = profile is None
-    now = utcnow()
     if created:
-        profile = Profile(worker_id=worker_id, created_at=now, revision=0)
-        session.add(profile)
-    profile.birth_date = data["birth_date"]
-    profile.birth_ymd = ymd(data["birth_date"])
-    profile.district = data["district"]
-    profile.worker_category = data["worker_category"]
-    profile.union_member = data["union_member"]
-    profile.employer = data["employer"].strip()
-    profile.children_birth_years = sorted(data["children_birth_years"])
-    profile.union_id = union_id
-    profile.revision += 1
-    profile.updated_at = now
-    session.flush()
-    matches.refresh_workers(session, [worker_id])
-    events.publish_profile_saved(session, profile)
+        profile = Profile(worker_id=worker_id, created_at=utcnow(), revision=0)
+    save_profiles(session, [(profile, {**data, "union_id": union_id})])
     return profile, created
+
+
+def save_profiles(session: Session, changes: list[tuple[Profile, dict]]) -> None:
+    """The one way profiles are saved (a PUT, the demo): set each from its data, count the revision,
+    recompute the workers' matches and tell booking (profile.saved)."""
+    now = utcnow()
+    for profile, data in changes:
+        profile.birth_date = data["birth_date"]
+        profile.birth_ymd = ymd(data["birth_date"])
+        profile.district = data["district"]
+        profile.worker_category = data["worker_category"]
+        profile.union_member = data["union_member"]
+        profile.employer = data["employer"].strip()
+        profile.children_birth_years = sorted(data["children_birth_years"])
+        profile.union_id = data.get("union_id")
+        profile.revision += 1
+        profile.updated_at = now
+    session.add_all([profile for profile, _ in changes])
+    session.flush()
+    matches.refresh_workers(session, [profile.worker_id for profile, _ in changes])
+    for profile, _ in changes:
+        events.publish_profile_saved(session, profile)
 
 
 def get_profile(session: Session, principal: Principal, worker_id: str) -> Profile:

@@ -1,6 +1,8 @@
-"""Offers and unions as matching sees them, kept from catalog's offer.* and union.* events."""
+"""What matching keeps from the events it consumes: offers and unions (catalog's offer.* and union.*),
+bookings (booking.*, which fulfil needs), and the match index for its own needs.imported."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import to_path
@@ -10,7 +12,8 @@ from shared.timeutil import parse_iso, utcnow
 from shared.vocab import expand_worker_categories
 
 from . import answers, matches
-from .models import Offer, OfferCategory, OfferSession, Union
+from .models import TAKING_A_PLACE, Booking, Offer, OfferCategory, OfferSession, Union
+from .needs import refresh_status
 
 
 def _csv(values) -> str:
@@ -71,3 +74,41 @@ def apply_union_event(session: Session, env: Envelope) -> None:
     union.district = data["district"]
     union.path = to_path(data["path"])
     session.flush()
+
+
+def apply_needs_imported(session: Session, env: Envelope) -> None:
+    """needs.imported: extend the match index for an import's new (worker, category) pairs."""
+    matches.add_for_needs(session, env.data["need_ids"])
+
+
+def apply_booking_event(session: Session, env: Envelope) -> None:
+    """Keep the bookings read model; a need is fulfilled while a confirmed or attended booking meets it.
+
+    Built from prepared Core statements: during a rush this runs once per sign-up."""
+    data = env.data
+    conn = session.connection()
+    known = conn.execute(_BOOKING_STATE, {"id": data["booking_id"]}).first()
+    if known is not None and known.version >= data["version"]:
+        return  # older or repeated
+    row = {"booking_id": data["booking_id"], "offer_id": data["offer_id"], "session_id": data["session_id"],
+           "worker_id": data["worker_id"], "status": data["status"], "version": data["version"]}
+    if known is None:
+        conn.execute(_ADD_BOOKING, row)
+    else:
+        # worker_id never changes, but for an erasure: a late event must not put the real id back.
+        conn.execute(_UPDATE_BOOKING, {"b_id": data["booking_id"], "offer_id": data["offer_id"],
+                                       "session_id": data["session_id"], "status": data["status"],
+                                       "version": data["version"]})
+    # Each event is applied once (inbox + version), so the count moves by this event's step.
+    step = int(data["status"] in TAKING_A_PLACE) - int(known is not None and known.status in TAKING_A_PLACE)
+    if step:
+        conn.execute(_MOVE_CONFIRMED, {"sid": data["session_id"], "step": step})
+    refresh_status(session, [data["worker_id"] if known is None else known.worker_id])
+
+
+_bookings, _sessions = Booking.__table__, OfferSession.__table__
+_BOOKING_STATE = select(_bookings.c.status, _bookings.c.version, _bookings.c.worker_id).where(_bookings.c.booking_id == bindparam("id"))
+_ADD_BOOKING = insert(_bookings)
+_UPDATE_BOOKING = update(_bookings).where(_bookings.c.booking_id == bindparam("b_id"))  # SET: the columns given
+_MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("sid"))
+                   .values(confirmed=_sessions.c.confirmed + bindparam("step")))

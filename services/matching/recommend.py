@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from shared.errors import NotFound
 from shared.text import tokens
 from shared.timeutil import to_local, utcnow
-from shared.vocab import DISTRICTS, NEED_CATEGORIES
+from shared.vocab import ACTIVE_BOOKING, DISTRICTS, NEED_CATEGORIES
 
 from . import audit
 from .matches import age_ok
@@ -87,7 +87,7 @@ def recommendations_for(session: Session, profile: Profile, limit: int = 20) -> 
         return []
     now = utcnow()
     booked = select(Booking.offer_id).where(Booking.worker_id == worker_id,
-                                             Booking.status.in_(("confirmed", "waitlisted", "attended")))
+                                             Booking.status.in_(ACTIVE_BOOKING))
     offers = session.execute(
         select(Offer.offer_id, Offer.title, Offer.kind, Offer.district, Offer.tokens, Offer.eligibility)
         .join(Match, Match.offer_id == Offer.offer_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from shared.api import paginate_list
 from shared.auth import Principal
 from shared.timeutil import utcnow
 
@@ -70,16 +71,14 @@ def unmet_needs(session: Session, principal: Principal, args: dict) -> dict:
         g["workers"] += workers
         g["full"] += needs if is_full else 0
     groups = sorted(merged.values(), key=lambda g: (-g["open_needs"], g["category"], g["district"] or ""))
-    total = len(groups)
-    page, per_page = args["page"], args["per_page"]
-    groups = groups[(page - 1) * per_page: page * per_page]
-    samples, authors = _samples(session, base, {(g["category"], g["district"]) for g in groups})
+    page = paginate_list(groups, args["page"], args["per_page"])
+    samples, authors = _samples(session, base, {(g["category"], g["district"]) for g in page["items"]})
     audit.record(session, principal, audit.UNMET_SAMPLES, authors)
     live_categories = set(session.scalars(
         select(OfferCategory.category).join(Offer, Offer.offer_id == OfferCategory.offer_id).where(_live(now))
         .distinct()).all())
     items = []
-    for g in groups:
+    for g in page["items"]:
         other = ("no_offer" if g["category"] not in live_categories
                  else "no_profile" if g["district"] is None else "not_eligible")
         reasons = {"full": g["full"], other: g["open_needs"] - g["full"]}
@@ -88,7 +87,7 @@ def unmet_needs(session: Session, principal: Principal, args: dict) -> dict:
         items.append({"category": g["category"], "district": g["district"], "open_needs": g["open_needs"],
                       "workers": g["workers"], "sample_texts": samples.get((g["category"], g["district"]), []),
                       "reason": reason, "reason_text": REASONS[reason], "reasons": reasons})
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {**page, "items": items}
 
 
 def _samples(session: Session, base, wanted: set) -> tuple[dict, set]:

@@ -5,7 +5,7 @@ from flask import current_app
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
-from shared.app import redis_for
+from shared.events.streams import redis_for
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 

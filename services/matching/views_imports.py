@@ -5,7 +5,7 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 
 from shared.api import Blueprint, page_of
-from shared.app import accepts
+from shared.api import accepts
 from shared.auth import authenticated, current_principal
 from shared.db import request_session
 

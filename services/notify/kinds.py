@@ -1,28 +1,32 @@
 """Notify's vocabularies in one place: what it consumes, the notification types it makes,
-recipients, channels, delivery statuses. (Issue 9 moves event type names to shared/; then
-these constants become imports from there.)"""
+recipients, channels, delivery statuses. Event names come from shared.event_types; those of the
+need's life (issue 11) and of ballots (issue 12) are spelt here until their publishers add them
+there (then these lines become imports)."""
 from __future__ import annotations
 
+from shared.event_types import AnswerEvent, BookingEvent, OfferEvent, UnionEvent, WorkerEvent
+from shared.vocab import BookingStatus
+
 # Consumed event types, by publishing service.
-OFFER_EVENTS = ("offer.published", "offer.updated", "offer.closed")
-UNION_EVENTS = ("union.created", "union.saved")
-BOOKING_CONFIRMED = "booking.confirmed"
-BOOKING_WAITLISTED = "booking.waitlisted"
-BOOKING_PROMOTED = "booking.promoted"
+OFFER_EVENTS = tuple(OfferEvent)
+UNION_EVENTS = tuple(UnionEvent)
+BOOKING_CONFIRMED = BookingEvent.CONFIRMED
+BOOKING_WAITLISTED = BookingEvent.WAITLISTED
+BOOKING_PROMOTED = BookingEvent.PROMOTED
+BOOKING_CANCELLED = BookingEvent.CANCELLED
+BOOKING_ATTENDED = BookingEvent.ATTENDED
+BOOKING_EXPIRED = BookingEvent.EXPIRED
 BOOKING_OFFERED = "booking.offered"  # a ballot won: accept by `accept_by`
 BOOKING_ACCEPTED = "booking.accepted"  # the booking is then confirmed
-BOOKING_CANCELLED = "booking.cancelled"
-BOOKING_ATTENDED = "booking.attended"
-BOOKING_EXPIRED = "booking.expired"
 BOOKING_PASSED_ON = "booking.passed_on"  # not accepted in time: expired
 BOOKING_NO_SHOW = "booking.no_show"
-OFFER_MATCHES_NEED = "offer.matches_need"
+OFFER_MATCHES_NEED = AnswerEvent.OFFER_MATCHES_NEED
 NEED_ASSIGNED = "need.assigned"
 NEED_RESPONDED = "need.responded"
 NEED_RESOLVED = "need.resolved"
 NEED_REOPENED = "need.reopened"
 NEED_ESCALATED = "need.escalated"
-WORKER_ERASED = "worker.erased"
+WORKER_ERASED = WorkerEvent.ERASED
 
 # Notification types made by timers (the others carry the type of the event that made them).
 SESSION_REMINDER = "session.reminder"  # 24 h before a confirmed booking's session
@@ -48,7 +52,7 @@ SKIPPED = "skipped"  # channel turned off, no address, or the day's cap reached
 DELIVERY_STATUSES = (PENDING, HELD, SENDING, SENT, FAILED, SKIPPED)
 DUE = (PENDING, HELD, SENDING)
 
-# Booking statuses (booking's vocabulary) a session reminder is still for.
-REMIND_WHILE = ("confirmed",)
+# The booking status each reminder is for (booking's vocabulary; `offered` comes with ballots).
+CONFIRMED, OFFERED = BookingStatus.CONFIRMED, "offered"
 # Timers.
 TIMER_PENDING, TIMER_DONE, TIMER_CANCELLED = "pending", "done", "cancelled"

@@ -22,7 +22,7 @@ from .models import Booking, Timer
 
 REMIND_BEFORE = readmodel.REMIND_BEFORE
 ACCEPT_REMINDER_BEFORE = timedelta(hours=12)
-FOR_STATUS = {kinds.SESSION_REMINDER: "confirmed", kinds.OFFER_EXPIRING: "offered"}
+FOR_STATUS = {kinds.SESSION_REMINDER: kinds.CONFIRMED, kinds.OFFER_EXPIRING: kinds.OFFERED}
 BATCH = 200
 
 

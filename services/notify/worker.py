@@ -31,8 +31,8 @@ def handlers() -> dict[str, dict]:
 
 
 def build_runners(config, db=None, redis=None) -> list:
-    settings = config.extra.get("notify") or NotifySettings()
-    channels = build_channels(config.extra.get("sms"), settings)
+    settings = config.notify or NotifySettings()
+    channels = build_channels(config.sms, settings)
     return _build(config, None, inbox, handlers(), db=db, redis=redis, pollers={
         "timers": (timers.fire_due, TIMERS_EVERY),
         "sends": (lambda database: sending.send_due(database, channels, settings), SENDS_EVERY)})

@@ -14,7 +14,7 @@ from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from . import client
-from .client import ApiError, ApiUnavailable
+from .client import ApiError, ApiUnavailable, current_token  # noqa: F401 - the session's token
 
 HOMES = {"worker": "worker.home", "staff": "staff.home", "admin": "staff.home"}
 
@@ -45,10 +45,6 @@ def sign_out() -> None:
 
 def current_user() -> dict | None:
     return session.get("user") if session.get("token") else None
-
-
-def current_token() -> str | None:
-    return session.get("token")
 
 
 def load_session() -> None:

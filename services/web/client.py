@@ -10,7 +10,7 @@ import logging
 import uuid
 
 import httpx
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 log = logging.getLogger("unionhub.web.client")
 
@@ -81,12 +81,15 @@ def _error(resp: httpx.Response) -> ApiError:
                     int(retry) if retry and retry.isdigit() else None, body)
 
 
+def current_token() -> str | None:
+    """The signed-in person's token, as the browser session (auth.py) holds it."""
+    return session.get("token")
+
+
 def call(method: str, path: str, *, json: dict | None = None, params: dict | None = None,
          token: str | None = None, anonymous: bool = False, headers: dict | None = None,
          content: bytes | None = None):
     """Call the API as the signed-in person (or anonymously), from inside a web request."""
-    from .auth import current_token
-
     api: Api = current_app.extensions["web.api"]
     extra = {"X-Request-Id": g.get("request_id") or uuid.uuid4().hex[:16],
              "X-Forwarded-For": request.remote_addr or "", **(headers or {})}

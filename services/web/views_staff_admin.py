@@ -9,7 +9,7 @@ from .client import ApiError
 from .messages import message_for
 from .staff_data import all_items, union_choices, union_names, unions_in_reach
 from .staff_offer_form import field_errors
-from .views_staff import bp
+from .staff_blueprint import bp
 
 admin_required = auth.login_required("admin")
 

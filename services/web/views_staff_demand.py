@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from . import auth, client, labels
 from .staff_charts import bar_chart
 from .staff_data import all_items, union_choices, union_names
-from .views_staff import bp
+from .staff_blueprint import bp
 
 DETAIL_ROWS = 30  # the detail table's groups before "show all" (the export has every group)
 

@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from . import labels
 from .staff_data import union_names
 from .staff_exports import FORMATS, download
-from .views_staff import bp
+from .staff_blueprint import bp
 from .views_staff_demand import REASONS, demand_filters, demand_rows, unmet_filters, unmet_rows
 from .views_staff_roster import roster_of
 

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, ValidationError, validate_csrf
 from . import client
 from .client import ApiError
 from .staff_import_report import HEADER, content_type, file_problem, report
-from .views_staff import bp
+from .staff_blueprint import bp
 
 MAX_UPLOAD = 64 * 1024 * 1024  # the API's limit for an import job
 RUNNING = ("queued", "running")

@@ -9,7 +9,7 @@ from . import client, labels
 from .client import ApiError
 from .inbox_data import inbox_page, mark_read, page_number, safe_link
 from .messages import message_for
-from .views_staff import bp
+from .staff_blueprint import bp
 
 DELIVERY_FILTER = ("failed", "held", "pending", "sent", "skipped")
 

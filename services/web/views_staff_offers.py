@@ -9,7 +9,7 @@ from .client import ApiError
 from .messages import message_for
 from .staff_data import union_choices, union_names
 from .staff_offer_form import eligibility_categories, field_errors, form_values, offer_body, session_body
-from .views_staff import bp
+from .staff_blueprint import bp
 
 STATUSES = ("draft", "published", "closed")
 

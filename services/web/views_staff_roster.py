@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from . import client, labels
 from .client import ApiError
 from .staff_data import all_items
-from .views_staff import bp
+from .staff_blueprint import bp
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..timeutil import utcnow
 from .envelope import Envelope
-from .redis import is_fake
+from .streams import is_fake
 
 log = logging.getLogger("unionhub.consumer")
 

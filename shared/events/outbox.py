@@ -9,10 +9,15 @@ from sqlalchemy.orm import Session
 
 from ..db import UTCDateTime
 from ..timeutil import utcnow
-from .envelope import Envelope, _json_default
+from .envelope import Envelope, _json_default, new_event_id
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+# The columns a writer fills (seq and published_at are the table's and the relay's): event_row() gives
+# them for record_event and for a statement that writes its own event (insert_select_sql).
+WRITTEN_COLUMNS = ("event_id", "type", "source", "occurred_at", "payload")
 
 
 def outbox_table(metadata: MetaData, service: str) -> Table:
@@ -44,15 +49,30 @@ def record_event(db: Session | Connection, table: Table, event_type: str, data: 
 
     On a Session, relays in this process are woken after the commit; on a bare
     Connection the caller calls `wake_relays()` once it has committed."""
-    source = table.name.removesuffix("_outbox")
-    env = Envelope(type=event_type, data=data, source=source)
-    db.execute(_insert_into(table), {
-        "event_id": env.id, "type": env.type, "source": source, "occurred_at": utcnow(),
-        "payload": json.dumps(data, ensure_ascii=False, default=_json_default),
-    })
+    row = event_row(table, event_type, data)
+    db.execute(_insert_into(table), row)
     if isinstance(db, Session):
         after_commit_wake(db)
-    return env
+    return Envelope(type=event_type, data=data, source=row["source"], id=row["event_id"])
+
+
+def event_row(table: Table, event_type: str, data: dict) -> dict:
+    """The outbox row of one event: a value for each of WRITTEN_COLUMNS."""
+    return {"event_id": new_event_id(), "type": event_type, "source": table.name.removesuffix("_outbox"),
+            "occurred_at": utcnow(), "payload": json.dumps(data, ensure_ascii=False, default=_json_default)}
+
+
+def insert_select_sql(table: Table, from_: str, **sql: str) -> str:
+    """SQL that writes one event per row of `from_`, for a statement that writes its rows and their event
+    in one round trip (booking's one-statement sign-up on PostgreSQL).
+
+    Each of WRITTEN_COLUMNS is the bind parameter of its name (give event_row()'s values) unless `sql`
+    gives an SQL expression for it, which may name the columns of `from_`."""
+    unknown = set(sql) - set(WRITTEN_COLUMNS)
+    if unknown:
+        raise ValueError(f"not written columns of {table.name}: {sorted(unknown)}")
+    values = ", ".join(sql.get(c, f":{c}") for c in WRITTEN_COLUMNS)
+    return f"INSERT INTO {table.name} ({', '.join(WRITTEN_COLUMNS)})\nSELECT {values}\nFROM {from_}"
 
 
 @functools.cache

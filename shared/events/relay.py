@@ -50,6 +50,8 @@ def wake_relays() -> None:
 
 
 class Relay:
+    block_ms = 0  # a runner like the others (run_once(block_ms)); a relay never waits in run_once
+
     def __init__(self, db: Database, redis, table: Table, stream: str, *, batch: int = 500,
                  poll_interval: float = 0.2, gather: float = 0.02, check_every: float = CHECK_EVERY):
         self.db, self.redis, self.table, self.stream = db, redis, table, stream
@@ -57,8 +59,8 @@ class Relay:
         self._expect: tuple[int, int] | None = None  # the stream's newest entry is at least this id
         self._checked_at = float("-inf")
 
-    def run_once(self) -> int:
-        """Publish one batch of unpublished rows; returns how many."""
+    def run_once(self, block_ms: int | None = None) -> int:
+        """Publish one batch of unpublished rows; returns how many. (block_ms: as every runner's; unused.)"""
         t = self.table
         with self.db.transaction() as session:
             rows = self._unpublished(session)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.accounts import codes
 from services.accounts.models import Code, Worker
 from shared.auth import decode_token
-from tests.conftest import SECRET, assert_problem
+from tests.helpers import SECRET, assert_problem
 
 PHONE = "13812345678"
 

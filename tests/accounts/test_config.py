@@ -21,12 +21,12 @@ def test_accounts_is_a_service_with_its_own_database(tmp_path):
 
 def test_no_gateway_means_the_log_sender():
     s = load_settings({})
-    assert s.sms is None and s.service("accounts").extra["sms"] is None
-    assert s.service("catalog").extra == {}
+    assert s.sms is None and s.service("accounts").sms is None
+    assert s.service("catalog").sms is None and s.service("catalog").trusted_proxies is None
 
 
 def test_gateway_settings_reach_the_accounts_service():
-    sms = load_settings(SMS).service("accounts").extra["sms"]
+    sms = load_settings(SMS).service("accounts").sms
     assert (sms.url, sms.api_key, sms.sign_name, sms.template_id) == ("https://sms.example.cn/send", "k", "苏州工会", "T1")
 
 

@@ -5,7 +5,7 @@ from argon2 import PasswordHasher
 from services.accounts.models import User, Worker
 from services.accounts.passwords import Hasher
 from services.demo import accounts as demo_accounts
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 CHEAP = Hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 

@@ -6,7 +6,7 @@ import jwt
 from services.accounts.passwords import Hasher
 
 from shared.auth import decode_token
-from tests.conftest import SECRET, assert_problem
+from tests.helpers import SECRET, assert_problem
 
 URL = "/accounts/sessions/password"
 

@@ -1,5 +1,5 @@
 """The accounts service is built like the others: health, readiness, OpenAPI, problem+json on every path."""
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 def test_health_readiness_and_docs(client):

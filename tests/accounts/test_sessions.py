@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from shared.auth import decode_token
-from tests.conftest import SECRET, assert_problem
+from tests.helpers import SECRET, assert_problem
 
 
 @pytest.fixture

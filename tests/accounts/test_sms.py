@@ -11,7 +11,7 @@ import pytest
 from services.accounts.senders import SmsGatewaySender, build_sender, LogSender
 from shared.config import SmsSettings
 from shared.errors import Unavailable
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 class FakeGateway:

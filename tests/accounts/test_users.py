@@ -1,7 +1,7 @@
 """Staff and admin accounts, managed by admins: GET/POST /accounts/users, PATCH /accounts/users/<id>."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 NEW = {"username": "zhang", "password": "long enough pw", "role": "staff", "union_id": "u-gusu",
        "display_name": "张伟"}

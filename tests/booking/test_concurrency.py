@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from services.booking.models import ACTIVE, Booking, Session
+from services.booking.models import ACTIVE, BookableSession, Booking
 from services.gateway import PrefixDispatcher
 from tests.booking.world import build
 from tests.conftest import ApiClient
@@ -41,7 +41,7 @@ def book_call(tok, session_id, key=None):
 
 def assert_invariants(db):
     with db.transaction() as s:
-        for sess in s.scalars(select(Session)):
+        for sess in s.scalars(select(BookableSession)):
             counts = Counter(s.scalars(select(Booking.status).where(Booking.session_id == sess.session_id)))
             taken = counts["confirmed"] + counts["attended"]
             assert taken == sess.confirmed <= sess.capacity, (sess.session_id, counts, sess.confirmed)

@@ -4,9 +4,9 @@ import time
 from services import registry
 from shared.config import SERVICES
 from shared.events import Envelope, stream_name
-from shared.runner import start_threads
+from shared.threads import start_threads
 from tests.booking.world import book, build
-from tests.factories import iso, make_need, make_offer, make_profile
+from tests.factories import iso, make_need, make_offer, make_profile, union_tree
 
 
 def test_booking_changes_are_published(client, admin, token, pump, redis_client, configs):
@@ -59,12 +59,9 @@ def test_a_change_reaches_booking_within_two_seconds(client, admin, token, confi
     runners = [r for name in SERVICES for r in registry.build_runners(name, configs[name], db=dbs[name],
                                                                        redis=redis_client)]
     for r in runners:
-        if hasattr(r, "block_ms"):
-            r.block_ms = 200
+        r.block_ms = 200
     threads = start_threads(runners, stop)
     try:
-        from tests.factories import union_tree
-
         tree = union_tree(client, admin)
         make_profile(client, admin, "w1")
         t0 = time.perf_counter()

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from services.booking import waitlist
-from services.booking.models import Booking, Offer, Session, outbox
+from services.booking.models import BookableSession, Booking, Offer, outbox
 from shared.db import Database
 from shared.events import Envelope, stream_name
 from shared.timeutil import utcnow
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need
 
 
@@ -25,7 +25,7 @@ def world(client, admin, token, pump):
 
 def start_sessions(dbs, minutes_ago=1):
     with dbs["booking"].transaction() as s:
-        s.execute(update(Session).values(starts_at=utcnow() - timedelta(minutes=minutes_ago)))
+        s.execute(update(BookableSession).values(starts_at=utcnow() - timedelta(minutes=minutes_ago)))
 
 
 def booking(client, world, name):
@@ -85,7 +85,7 @@ def _many_waiting_sessions(db: Database, sessions: int, waiting: int) -> None:
                     eligibility={}, per_worker_limit=None, waitlist=True))
         for i in range(sessions):
             sid = f"ses_race_{i}"
-            s.add(Session(session_id=sid, offer_id="ofr_race", starts_at=now - timedelta(seconds=i), capacity=1,
+            s.add(BookableSession(session_id=sid, offer_id="ofr_race", starts_at=now - timedelta(seconds=i), capacity=1,
                           confirmed=1, waitlisted=waiting, waitlist_seq=waiting + 1))
             s.add(Booking(id=f"bkg_race_{i}_0", session_id=sid, offer_id="ofr_race", worker_id="w-0",
                           status="confirmed", waitlist_seq=None, session_starts_at=now, created_by="t"))
@@ -117,7 +117,7 @@ def test_two_workers_racing_expire_each_booking_once(configs, dbs):
     with dbs["booking"].transaction() as s:
         statuses = Counter(s.scalars(select(Booking.status)))
         assert statuses == {"confirmed": sessions, "expired": sessions * waiting}
-        assert s.scalar(select(func.sum(Session.waitlisted))) == 0
+        assert s.scalar(select(func.sum(BookableSession.waitlisted))) == 0
         assert set(s.scalars(select(Booking.version).where(Booking.status == "expired"))) == {2}
         events = Counter(s.scalars(select(outbox.c.payload).where(outbox.c.type == "booking.expired")))
         assert len(events) == sessions * waiting and set(events.values()) == {1}  # one event per booking

@@ -1,6 +1,6 @@
 from shared.timeutil import utcnow
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 def test_a_repeat_returns_the_first_answer_and_books_nothing_more(client, admin, token, pump):

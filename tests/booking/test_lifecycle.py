@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.booking.models import Session
+from services.booking.models import BookableSession
 from shared.timeutil import utcnow
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_cancel_twice_or_after_the_start(client, world, dbs):
     client.post(path, token=world["tokens"]["w1"])
     assert_problem(client.post(path, token=world["tokens"]["w1"]), 409, "invalid-state")
     with dbs["booking"].transaction() as s:
-        s.execute(update(Session).values(starts_at=utcnow() - timedelta(minutes=5)))
+        s.execute(update(BookableSession).values(starts_at=utcnow() - timedelta(minutes=5)))
     assert_problem(client.post(f"/booking/bookings/{world['b']['w2']['id']}/cancel", token=world["tokens"]["w2"]),
                    409, "not-open")
 

@@ -1,6 +1,6 @@
 """Bookings follow the offer for staff; a worker asking about another worker gets 404 (API.md's one rule)."""
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_offer
 
 

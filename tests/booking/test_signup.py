@@ -1,7 +1,7 @@
 import pytest
 
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import birth_for_age, iso, make_profile
 
 

@@ -1,6 +1,6 @@
 """Catalog publishes offer.published / offer.updated / offer.closed with what others need."""
 from shared.events import Envelope, stream_name
-from tests.factories import make_offer, union_tree
+from tests.factories import make_offer
 
 
 def events(redis_client, configs):
@@ -9,8 +9,8 @@ def events(redis_client, configs):
     return [e for e in evs if e.type.startswith("offer.")]  # union.* events: tests/matching/test_reach.py
 
 
-def test_offer_life_is_published_as_events(client, admin, pump, redis_client, configs):
-    tree = union_tree(client, admin)
+def test_offer_life_is_published_as_events(client, admin, unions, pump, redis_client, configs):
+    tree = unions
     offer = make_offer(client, admin, tree["ent"]["id"], publish=False,
                        per_worker_limit={"count": 1, "period_days": 365}, eligibility={"max_age": 40})
     pump()
@@ -33,8 +33,8 @@ def test_offer_life_is_published_as_events(client, admin, pump, redis_client, co
     assert evs[1].data["title"] == "新标题" and evs[2].data["status"] == "closed"
 
 
-def test_a_refused_change_publishes_nothing(client, admin, pump, redis_client, configs):
-    tree = union_tree(client, admin)
+def test_a_refused_change_publishes_nothing(client, admin, unions, pump, redis_client, configs):
+    tree = unions
     offer = make_offer(client, admin, tree["sip"]["id"])
     pump()
     before = len(events(redis_client, configs))

@@ -1,7 +1,7 @@
 """draft -> published -> closed, and what may change at each step."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_offer, union_tree
 
 

@@ -1,7 +1,7 @@
 """Listing: visibility, filters, pagination, order, search in both scripts."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_offer, union_tree
 
 

@@ -1,7 +1,7 @@
 """Creating and reading offers: fields, defaults, validation, who may."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import iso, make_offer, offer_body, union_tree
 
 

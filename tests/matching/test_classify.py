@@ -8,7 +8,7 @@ import pytest
 
 from services.matching.classify import classify
 from shared.vocab import NEED_CATEGORIES
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 LABELLED = list(csv.DictReader((Path(__file__).parent / "labelled_needs.csv").open(encoding="utf-8")))
 FLOOR = 0.95

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.matching import population
 
 EXPECTED_A = {"matched_workers": 3, "by_district": {"sip": 2, "gusu": 1},

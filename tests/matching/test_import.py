@@ -1,4 +1,5 @@
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
+from tests.factories import make_offer, make_profile
 
 HEADER = "worker_id,text,category,source,interview_point\n"
 
@@ -65,10 +66,8 @@ def test_a_few_thousand_rows(client, admin):
     assert client.get("/matching/needs?category=health_checkup", token=admin).get_json()["total"] == 3000
 
 
-def test_imported_needs_reach_demand_through_the_event_worker(client, admin, pump):
-    from tests.factories import make_offer, make_profile, union_tree
-
-    tree = union_tree(client, admin)
+def test_imported_needs_reach_demand_through_the_event_worker(client, admin, unions, pump):
+    tree = unions
     offer = make_offer(client, admin, tree["sip"]["id"])
     make_profile(client, admin, "w-1")
     make_profile(client, admin, "w-2")

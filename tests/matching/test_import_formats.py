@@ -3,7 +3,7 @@ import io
 
 from openpyxl import Workbook
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,7 +9,7 @@ from services.matching import importer, imports
 from services.matching.models import ImportChunk, ImportJob, Need
 from shared.db import Database
 from shared.timeutil import utcnow
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 HEADER = "worker_id,text,category,source,interview_point\n"
 ASYNC = {"Prefer": "respond-async"}

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need, make_profile
 
 

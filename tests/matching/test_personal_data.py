@@ -8,7 +8,7 @@ from services.booking.models import Profile as BookingProfile
 from services.matching.models import Need
 from shared.events import Envelope, stream_name
 from tests.booking.world import book, build
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_need, make_profile
 
 

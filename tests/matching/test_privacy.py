@@ -2,16 +2,16 @@
 and unmet needs, for staff of unions at every level."""
 import pytest
 
-from tests.conftest import assert_problem
-from tests.factories import make_need, make_profile, profile_body, union_tree
+from tests.helpers import assert_problem
+from tests.factories import make_need, make_profile, profile_body
 
 
 @pytest.fixture
-def city(client, admin, token, pump):
+def city(client, admin, token, pump, unions):
     """city(gusu) -> sip(sip) -> ent(sip); city -> gusu(gusu). Workers:
     m-ent: member of ent, lives in gusu; m-gusu: member of gusu's federation, lives in sip;
     n-sip, n-gusu: no union; x: no profile, one need."""
-    tree = union_tree(client, admin)
+    tree = unions
     pump()  # the unions reach matching
     ids = {k: v["id"] for k, v in tree.items()}
     make_profile(client, admin, "m-ent", union_id=ids["ent"], district="gusu", employer="某企业")
@@ -103,9 +103,9 @@ def test_unmet_needs_count_and_quote_only_workers_in_reach(client, city, admin):
     assert sum(g["open_needs"] for g in ent.values()) == 4
 
 
-def test_an_enterprise_union_does_not_read_the_whole_city(client, admin, token, pump):
+def test_an_enterprise_union_does_not_read_the_whole_city(client, admin, token, pump, unions):
     """The defect as reported: u-boat's staff read any worker's profile, needs and unmet-need texts."""
-    tree = union_tree(client, admin)
+    tree = unions
     boat = client.post("/catalog/unions", {"name": "船员工会", "district": "wujiang", "parent_id": tree["city"]["id"]},
                        token=admin).get_json()
     pump()

@@ -1,7 +1,7 @@
 import pytest
 
 from shared.events import Envelope, stream_name
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import birth_for_age, profile_body
 
 

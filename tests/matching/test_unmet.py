@@ -1,4 +1,4 @@
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.matching import population
 
 

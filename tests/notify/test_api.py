@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import update
 
 from services.notify.models import Delivery
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.notify.conftest import booking_data, notifications, offer_data, set_prefs, union_data
 
 

@@ -125,7 +125,7 @@ WECHAT = {"WECHAT_APP_ID": "wxAPP", "WECHAT_APP_SECRET": "s", "WECHAT_TEMPLATE_I
 
 def test_settings_pick_the_channels():
     settings = load_settings({})
-    assert settings.service("notify").extra["notify"] == NotifySettings()
+    assert settings.service("notify").notify == NotifySettings()
     channels = build_channels(settings.sms, settings.notify)
     assert {k: type(v) for k, v in channels.items()} == {"sms": LogChannel, "wechat": LogChannel}
     assert isinstance(build_channels(load_settings(SMS).sms, load_settings(SMS).notify)["sms"], LogChannel)
@@ -134,7 +134,7 @@ def test_settings_pick_the_channels():
                           "PUBLIC_BASE_URL": "https://hub.example.cn/"})
     channels = build_channels(both.sms, both.notify)
     assert isinstance(channels["sms"], SmsChannel) and isinstance(channels["wechat"], WeChatChannel)
-    n = both.service("notify").extra["notify"]
+    n = both.service("notify").notify
     assert (n.daily_cap, n.max_attempts, n.retry_seconds, n.public_url) == (3, 4, 30.0, "https://hub.example.cn")
     assert n.wechat.api_base == "https://api.weixin.qq.com"
 

@@ -6,7 +6,7 @@ import pytest
 
 from shared.auth import Principal, decode_token, issue_token
 from shared.errors import Unauthorized
-from tests.conftest import SECRET, assert_problem
+from tests.helpers import SECRET, assert_problem
 
 
 def test_no_token_is_401(client):

@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 from bench.servers import PostgresServer, pg_bin
 from shared.app import create_service_app
 from shared.config import ServiceConfig, normalise_database_url
-from shared.db import Database
-from tests.conftest import PG_URL, REDIS_URL, SECRET
+from shared.db import Database, database_of
+from tests.helpers import PG_URL, REDIS_URL, SECRET
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
 
@@ -82,7 +82,7 @@ def test_readyz_answers_200_only_when_the_next_request_works(target):
     url, drop = target
     app = create_service_app(ServiceConfig(name="probe", database_url=url, redis_url=REDIS_URL, jwt_secret=SECRET),
                              title="probe", blueprints=[])
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     client = app.test_client()
     try:
         fill_pools(db)
@@ -103,7 +103,7 @@ def test_readyz_says_503_while_the_database_is_down(server):
                              title="probe", blueprints=[])
     client = app.test_client()
     try:
-        fill_pools(app.extensions["unionhub.db"])
+        fill_pools(database_of(app))
         server.stop()
         resp = client.get("/probe/readyz")
         assert resp.status_code == 503
@@ -111,14 +111,14 @@ def test_readyz_says_503_while_the_database_is_down(server):
         server.start()
         assert client.get("/probe/readyz").status_code == 200
     finally:
-        app.extensions["unionhub.db"].dispose()
+        database_of(app).dispose()
 
 
 def test_readyz_looks_through_the_pool_sign_ups_use_too(target):
     url, _ = target
     app = create_service_app(ServiceConfig(name="probe", database_url=url, redis_url=REDIS_URL, jwt_secret=SECRET),
                              title="probe", blueprints=[])
-    db = app.extensions["unionhub.db"]
+    db = database_of(app)
     try:
         fill_pools(db)
         assert app.test_client().get("/probe/readyz").status_code == 200

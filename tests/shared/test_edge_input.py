@@ -10,7 +10,7 @@ from shared.app import create_service_app
 from shared import edge
 from shared.auth import issue_token
 from shared.db import request_session
-from tests.conftest import SECRET, assert_problem
+from tests.helpers import SECRET, assert_problem
 
 
 @pytest.mark.parametrize("path", ["/booking/sessions/a%00b", "/catalog/offers/abc%0Adef", "/matching/profiles/%01",

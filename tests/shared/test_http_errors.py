@@ -1,7 +1,7 @@
 """Every error is problem+json: routing, bodies, validation."""
 import pytest
 
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.mark.parametrize("path", ["/nowhere", "/catalog/nowhere", "/matching/x/y", "/booking/unknown"])

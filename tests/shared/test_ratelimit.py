@@ -5,7 +5,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shared import ratelimit
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.fixture

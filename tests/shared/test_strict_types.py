@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from shared.fields import ID_PATTERN, is_id
-from tests.conftest import assert_problem
+from tests.helpers import assert_problem
 from tests.factories import make_offer, make_union, offer_body, profile_body, iso
 
 

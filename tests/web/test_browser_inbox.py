@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from shared.auth import issue_token
-from tests.conftest import SECRET
+from tests.helpers import SECRET
 from tests.factories import iso, make_need, make_offer, make_profile, make_union
 
 from .conftest import sign_in_with_code, user_of

@@ -5,7 +5,7 @@ import logging
 import signal
 import threading
 
-log = logging.getLogger("unionhub.runner")
+log = logging.getLogger("unionhub.threads")
 
 
 def start_threads(runners, stop: threading.Event) -> list[threading.Thread]:

@@ -31,3 +31,12 @@ def connect_redis(url: str | None) -> redis.Redis:
 
 def is_fake(client) -> bool:
     return type(client).__module__.startswith("fakeredis")
+
+
+def redis_for(app):
+    """A Flask app's Redis client (create_service_app leaves the slot empty), connected on first use."""
+    client = app.extensions.get("unionhub.redis")
+    if client is None:
+        client = connect_redis(app.config["UNIONHUB"].redis_url)
+        app.extensions["unionhub.redis"] = client
+    return client
