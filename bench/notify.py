@@ -33,9 +33,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from bench.common import fresh_database, header  # noqa: E402
 from bench.matching import OFFERS, offer_event  # noqa: E402
 from services.demo import population  # noqa: E402
-from services.matching import matches  # noqa: E402
 from services.matching.models import Need, Profile  # noqa: E402
-from services.matching.needs import new_need  # noqa: E402
+from services.matching.needs import add_needs, new_need  # noqa: E402
 from services.matching.readmodel import apply_offer_event  # noqa: E402
 from services.notify.models import Delivery, Notification, Preference  # noqa: E402
 from shared.db import Database  # noqa: E402
@@ -67,10 +66,8 @@ def load_matching(db: Database) -> list[str]:
                                      "updated_at": now, "union_id": None} for p in people])
     for i in range(0, len(rows), BATCH):
         with db.transaction() as s:
-            batch = [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], "bench")
-                     for r in rows[i:i + BATCH]]
-            s.execute(insert(Need), batch)
-            matches.add_for_needs(s, [n["id"] for n in batch])
+            add_needs(s, [new_need(r["worker_id"], r["text"], None, r["source"], r["interview_point"], "bench")
+                          for r in rows[i:i + BATCH]])
     return ids
 
 
