@@ -3,7 +3,7 @@
     python -m services.cli serve
     python -m services.cli token --role staff --union u-sip
     python -m services.cli demo
-    python -m services.cli migrate [catalog matching booking]
+    python -m services.cli migrate [catalog matching booking accounts notify]
     python -m services.cli worker booking
     python -m services.cli events check [--since 2h] [--grace 60] [--json]
     python -m services.cli events replay --since 2h [--service booking]

@@ -9,7 +9,7 @@ import ipaddress
 import logging
 import os
 from urllib.parse import urlsplit
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("catalog", "matching", "booking", "accounts")
+SERVICES = ("catalog", "matching", "booking", "accounts", "notify")
 DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
@@ -35,9 +35,10 @@ class ServiceConfig:
     jwt_secret: str
     stream_prefix: str = "unionhub"
     log_level: str = "INFO"
-    # accounts only (Settings.service gives them to it alone):
+    # accounts (and notify: sms) only (Settings.service gives them to it alone):
     sms: SmsSettings | None = None  # the SMS gateway; None: sign-in codes go to the log
     trusted_proxies: tuple | None = None  # networks whose X-Forwarded-For it believes; None: loopback
+    notify: NotifySettings | None = None  # notify only: its channels and rules; None: the defaults
 
     @property
     def prefix(self) -> str:
@@ -53,6 +54,29 @@ class SmsSettings:
     sign_name: str
     template_id: str
     timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    """The WeChat official account notify sends template messages through (production)."""
+
+    app_id: str
+    app_secret: str
+    template_id: str
+    api_base: str = "https://api.weixin.qq.com"
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """The notify service's channels and rules (notify_settings below reads them from the environment)."""
+
+    sms_template_id: str | None = None  # with the SMS gateway (Settings.sms): texts go out; else the log
+    wechat: WeChatSettings | None = None  # None: WeChat messages go to the log
+    daily_cap: int = 5  # channel sends per worker, channel and day (Asia/Shanghai)
+    max_attempts: int = 5  # then the delivery is `failed`, shown to staff
+    retry_seconds: float = 60.0  # back-off: this, doubled after each failed attempt (at most an hour)
+    public_url: str = ""  # the site's address, for links in WeChat messages ("" : no link)
 
 
 @dataclass(frozen=True)
@@ -72,9 +96,12 @@ class Settings:
     log_format: str = "plain"  # or "json": one JSON object per line, with the request id
     sms: SmsSettings | None = None  # None: sign-in codes go to the log (development, demo)
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For the accounts service believes
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def service(self, name: str) -> ServiceConfig:
-        accounts = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
+        own = {"sms": self.sms, "trusted_proxies": self.trusted_proxies} if name == "accounts" else {}
+        if name == "notify":
+            own = {"sms": self.sms, "notify": self.notify}
         return ServiceConfig(
             name=name,
             database_url=self.database_urls[name],
@@ -82,7 +109,7 @@ class Settings:
             jwt_secret=self.jwt_secret,
             stream_prefix=self.stream_prefix,
             log_level=self.log_level,
-            **accounts,
+            **own,
         )
 
 
@@ -142,6 +169,54 @@ def _sms(env: dict[str, str]) -> SmsSettings | None:
                        template_id=values["SMS_TEMPLATE_ID"])
 
 
+def _http_url(name: str, raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be an http:// or https:// URL (got {raw!r})")
+    return raw.rstrip("/")
+
+
+def _whole(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (got {raw!r})") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high} (got {value})")
+    return value
+
+
+def _wechat(env: dict[str, str]) -> WeChatSettings | None:
+    app_id = (env.get("WECHAT_APP_ID") or "").strip()
+    if not app_id:
+        return None
+    values = {}
+    for var in ("WECHAT_APP_SECRET", "WECHAT_TEMPLATE_ID"):
+        values[var] = (env.get(var) or "").strip()
+        if not values[var]:
+            raise ConfigError(f"{var} must be set when WECHAT_APP_ID is")
+    base = _http_url("WECHAT_API_BASE", (env.get("WECHAT_API_BASE") or "").strip() or "https://api.weixin.qq.com")
+    return WeChatSettings(app_id=app_id, app_secret=values["WECHAT_APP_SECRET"],
+                          template_id=values["WECHAT_TEMPLATE_ID"], api_base=base)
+
+
+def notify_settings(env: dict[str, str], sms: SmsSettings | None) -> NotifySettings:
+    template = (env.get("NOTIFY_SMS_TEMPLATE_ID") or "").strip() or None
+    if template and sms is None:
+        raise ConfigError("NOTIFY_SMS_TEMPLATE_ID needs the SMS gateway: set SMS_GATEWAY_URL (and its key) too")
+    public = (env.get("PUBLIC_BASE_URL") or "").strip()
+    return NotifySettings(
+        sms_template_id=template,
+        wechat=_wechat(env),
+        daily_cap=_whole("NOTIFY_DAILY_CAP", env.get("NOTIFY_DAILY_CAP"), 5, 0, 1000),
+        max_attempts=_whole("NOTIFY_MAX_ATTEMPTS", env.get("NOTIFY_MAX_ATTEMPTS"), 5, 1, 50),
+        retry_seconds=float(_whole("NOTIFY_RETRY_SECONDS", env.get("NOTIFY_RETRY_SECONDS"), 60, 1, 86_400)),
+        public_url=_http_url("PUBLIC_BASE_URL", public) if public else "",
+    )
+
+
 def _trusted_proxies(raw: str | None) -> tuple:
     try:
         return tuple(ipaddress.ip_network(part.strip(), strict=False)
@@ -167,6 +242,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     log_format = (env.get("LOG_FORMAT") or "plain").strip().lower()
     if log_format not in ("plain", "json"):
         raise ConfigError(f"LOG_FORMAT must be plain or json (got {env.get('LOG_FORMAT')!r})")
+    sms = _sms(env)
     return Settings(
         port=_port(env.get("PORT") or "8000"),
         data_dir=data_dir,
@@ -179,8 +255,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         stream_prefix=env.get("EVENTS_STREAM_PREFIX") or "unionhub",
         log_level=log_level,
         log_format=log_format,
-        sms=_sms(env),
+        sms=sms,
         trusted_proxies=_trusted_proxies(env.get("TRUSTED_PROXIES")),
+        notify=notify_settings(env, sms),
     )
 
 

@@ -70,3 +70,10 @@ class ProblemEvent(StrEnum):
     """matching: a problem item moved up the union tree past its due date."""
 
     ESCALATED = "problem.escalated"  # {problem_id, category, district, worker_category, from_union_id, union_id}
+
+
+class AnswerEvent(StrEnum):
+    """matching: {offer_id, title, kind, items: [{worker_id, need_ids}]}, at most 500 items an event: a newly
+    published offer answers these workers' open needs and they may use it (services/matching/answers.py)."""
+
+    OFFER_MATCHES_NEED = "offer.matches_need"

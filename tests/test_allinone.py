@@ -59,7 +59,7 @@ def serve(tmp_path):
 def test_serves_every_service_with_the_demo_once(serve):
     start, stop = serve
     base = start()
-    for svc in ("catalog", "matching", "booking", "accounts"):
+    for svc in ("catalog", "matching", "booking", "accounts", "notify"):
         assert get(f"{base}/{svc}/healthz") == (200, {"status": "ok"})
         assert get(f"{base}/{svc}/readyz")[0] == 200
     status, body = get(f"{base}/catalog/nowhere")

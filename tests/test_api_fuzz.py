@@ -30,7 +30,7 @@ from tests.factories import make_offer, make_profile, union_tree
 SEED = 20261125
 MAX_EXAMPLES = 40  # per operation and role, in the fuzzing phase
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-SERVICES = ("catalog", "matching", "booking")
+SERVICES = ("catalog", "matching", "booking", "notify")
 WORKER_ID = "w-fuzz"
 TOKENS = {"admin": issue_token(SECRET, "admin-fuzz", "admin", ttl=timedelta(days=1)),
           "worker": issue_token(SECRET, WORKER_ID, "worker", ttl=timedelta(days=1))}

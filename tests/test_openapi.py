@@ -8,7 +8,7 @@ import pytest
 
 from shared.fields import ID_PATTERN
 
-SERVICES = ("catalog", "matching", "booking")
+SERVICES = ("catalog", "matching", "booking", "notify")
 PUBLIC = {("get", "/catalog/offers"), ("get", "/catalog/offers/{offer_id}"), ("get", "/booking/sessions/{session_id}"),
           ("get", "/booking/sessions/{session_id}/draw")}
 METHODS = ("get", "put", "post", "patch", "delete")

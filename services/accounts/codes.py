@@ -10,13 +10,13 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-import phonenumbers
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.db import Database
-from shared.errors import Unauthorized, ValidationFailed
+from shared.errors import Unauthorized
+from shared.sms import normalise_phone  # noqa: F401 (the views call codes.normalise_phone)
 
 from . import throttle
 from .models import Code, Worker
@@ -36,21 +36,6 @@ def code_key(jwt_secret: str) -> bytes:
 
 def _mac(key: bytes, *parts: str) -> str:
     return hmac.new(key, ":".join(parts).encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_phone(raw: str) -> str:
-    """A mainland China mobile number in E.164 (+8613812345678), or 422 with errors.phone."""
-    bad = ValidationFailed({"phone": ["Give a mainland China mobile number, e.g. 13812345678."]})
-    if not isinstance(raw, str) or len(raw) > 32:
-        raise bad
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise bad from None
-    if (number.country_code != 86 or not phonenumbers.is_valid_number(number)
-            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE):
-        raise bad
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def request_code(db: Database, key: bytes, sender: Sender, phone: str, address: str, now: datetime) -> str:

@@ -8,9 +8,9 @@ import jwt
 from shared.auth import Principal, issue_token
 from shared.db import Database
 from shared.errors import Unauthorized
+from shared.sms import mask_phone
 
 from .models import User, Worker
-from .senders import mask_phone
 
 TOKEN_TTL = timedelta(hours=2)
 

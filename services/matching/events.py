@@ -1,4 +1,5 @@
-"""What matching publishes: profile.saved, worker.erased, worker.open_needs, and its own needs.imported.
+"""What matching publishes: profile.saved, worker.erased, worker.open_needs, offer.matches_need, and its own
+needs.imported.
 
 What it consumes is wired in worker.py; the handlers live in readmodel.py."""
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.event_types import ProfileEvent, WorkerEvent
+from shared.event_types import AnswerEvent, ProfileEvent, WorkerEvent
 from shared.events import record_event
 from shared.timeutil import utcnow
 
@@ -14,6 +15,7 @@ from .models import Need, Profile, outbox
 from .needstates import UNRESOLVED
 
 NEEDS_IMPORTED = "needs.imported"  # matching's own: extend the match index after an import
+ANSWERS_PER_EVENT = 500  # workers listed in one offer.matches_need event (answers.py)
 
 
 def profile_payload(profile: Profile) -> dict:
@@ -34,6 +36,12 @@ def publish_profile_saved(session: Session, profile: Profile) -> None:
 
 def publish_worker_erased(session: Session, worker_id: str, pseudonym: str) -> None:
     record_event(session, outbox, WorkerEvent.ERASED, {"worker_id": worker_id, "pseudonym": pseudonym})
+
+
+def publish_offer_matches_need(session: Session, offer_id: str, title: str, kind: str, items: list[dict]) -> None:
+    """A newly published offer answers these workers' open needs, and they may use it (notify tells them)."""
+    record_event(session, outbox, AnswerEvent.OFFER_MATCHES_NEED, {"offer_id": offer_id, "title": title,
+                                                                   "kind": kind, "items": items})
 
 
 def publish_needs_imported(session: Session, need_ids: list[str]) -> None:

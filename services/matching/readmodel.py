@@ -11,7 +11,7 @@ from shared.text import tokens
 from shared.timeutil import parse_iso, utcnow
 from shared.vocab import expand_worker_categories
 
-from . import bookinglife, matches
+from . import answers, bookinglife, matches
 from .models import TAKING_A_PLACE, Booking, Offer, OfferCategory, OfferSession, Union
 
 
@@ -59,6 +59,7 @@ def apply_offer_event(session: Session, env: Envelope) -> None:
     session.flush()
     if match_inputs_before != (offer.categories, offer.eligibility, offer.status):
         matches.refresh_offer(session, offer.offer_id)
+    answers.announce(session, env)  # first publication: tell the workers whose needs it answers
 
 
 def apply_union_event(session: Session, env: Envelope) -> None:

@@ -23,7 +23,7 @@ from .config import WebConfig
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
-VIEW_MODULES = ("views_auth", "views_worker", "views_staff")  # a module that is not there is skipped
+VIEW_MODULES = ("views_auth", "views_worker", "views_inbox", "views_staff")  # a module that is not there is skipped
 
 
 class _SessionInterface(SecureCookieSessionInterface):

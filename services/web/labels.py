@@ -105,6 +105,32 @@ SATISFACTION = {"satisfied": _l("满意"), "not_satisfied": _l("不满意")}
 
 ROLES = {"worker": _l("职工"), "staff": _l("工会工作人员"), "admin": _l("管理员")}
 
+NOTIFICATION_TYPES = {
+    "offer.matches_need": _l("需求有回应"),
+    "booking.confirmed": _l("报名成功"),
+    "booking.waitlisted": _l("候补"),
+    "booking.promoted": _l("候补成功"),
+    "booking.offered": _l("中签"),
+    "booking.offer_expiring": _l("中签待确认"),
+    "session.reminder": _l("活动提醒"),
+    "need.assigned": _l("需求受理"),
+    "need.responded": _l("需求答复"),
+    "need.resolved": _l("需求办结"),
+    "need.reopened": _l("需求重新打开"),
+    "need.escalated": _l("逾期上报"),
+}
+
+CHANNELS = {"sms": _l("短信"), "wechat": _l("微信")}
+
+DELIVERY_STATUSES = {
+    "pending": _l("待发送"),
+    "held": _l("夜间暂缓"),
+    "sending": _l("发送中"),
+    "sent": _l("已发送"),
+    "failed": _l("发送失败"),
+    "skipped": _l("未发送"),
+}
+
 
 def label(table: dict, code) -> str:
     return str(table.get(code, code or ""))
@@ -113,4 +139,5 @@ def label(table: dict, code) -> str:
 TABLES = {"kind": OFFER_KINDS, "category": NEED_CATEGORIES, "district": DISTRICTS,
           "worker_category": WORKER_CATEGORIES, "booking_status": BOOKING_STATUSES,
           "need_status": NEED_STATUSES, "role": ROLES, "outcome": OUTCOMES, "need_action": NEED_ACTIONS,
-          "satisfaction": SATISFACTION}
+          "satisfaction": SATISFACTION, "notification_type": NOTIFICATION_TYPES,
+          "channel": CHANNELS, "delivery_status": DELIVERY_STATUSES}

@@ -61,6 +61,7 @@ BY_FIELD = {
     "offer_ids": _l("活动编号不对，请核对后再填。"),
     "satisfied": _l("请选择满意或不满意。"),
     "outcome": _l("请选择办理结果。"),
+    "wechat_openid": _l("微信 openid 由6到64位字母、数字、下划线或连字符组成。"),
 }
 
 BY_WORDING = {

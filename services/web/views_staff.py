@@ -6,9 +6,8 @@ from flask import render_template
 
 from . import client
 from . import views_staff_admin, views_staff_demand, views_staff_exports, views_staff_imports  # noqa: F401
-from . import views_staff_offers, views_staff_roster  # noqa: F401
+from . import views_staff_ballot, views_staff_inbox, views_staff_offers, views_staff_roster  # noqa: F401
 from . import views_staff_needs, views_staff_problems, views_staff_reports  # noqa: F401
-from . import views_staff_ballot, views_staff_offers, views_staff_roster  # noqa: F401
 from .staff_blueprint import bp
 from .staff_data import union_names
 

@@ -55,14 +55,16 @@ class Poller:
         log.info("poller %s stopped", self.name)
 
 
-def build_runners(config: ServiceConfig, outbox: Table, inbox: Table | None = None,
+def build_runners(config: ServiceConfig, outbox: Table | None, inbox: Table | None = None,
                   handlers: dict[str, dict] | None = None, db: Database | None = None, redis=None,
                   pollers: dict[str, tuple[Callable[[Database], int], float]] | None = None) -> list[Runner]:
-    """handlers: publishing service -> event type -> handler(session, envelope);
+    """outbox: None for a service that publishes nothing (notify);
+    handlers: publishing service -> event type -> handler(session, envelope);
     pollers: name -> (step(db) -> how much it did, seconds between looks when idle)."""
     db = db or Database(config.database_url)
     redis = redis or connect_redis(config.redis_url)
-    runners: list[Runner] = [Relay(db, redis, outbox, stream_name(config.stream_prefix, config.name))]
+    runners: list[Runner] = [] if outbox is None else [
+        Relay(db, redis, outbox, stream_name(config.stream_prefix, config.name))]
     if handlers:
         streams = {stream_name(config.stream_prefix, svc): h for svc, h in handlers.items()}
         runners.append(Consumer(db, redis, config.name, inbox, streams))
