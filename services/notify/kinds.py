@@ -1,10 +1,8 @@
 """Notify's vocabularies in one place: what it consumes, the notification types it makes,
-recipients, channels, delivery statuses. Event names come from shared.event_types; those of the
-need's life (issue 11) and of ballots (issue 12) are spelt here until their publishers add them
-there (then these lines become imports)."""
+recipients, channels, delivery statuses. Event names and booking statuses come from shared."""
 from __future__ import annotations
 
-from shared.event_types import AnswerEvent, BookingEvent, OfferEvent, UnionEvent, WorkerEvent
+from shared.event_types import AnswerEvent, BookingEvent, NeedEvent, OfferEvent, UnionEvent, WorkerEvent
 from shared.vocab import BookingStatus
 
 # Consumed event types, by publishing service.
@@ -16,16 +14,16 @@ BOOKING_PROMOTED = BookingEvent.PROMOTED
 BOOKING_CANCELLED = BookingEvent.CANCELLED
 BOOKING_ATTENDED = BookingEvent.ATTENDED
 BOOKING_EXPIRED = BookingEvent.EXPIRED
-BOOKING_OFFERED = "booking.offered"  # a ballot won: accept by `accept_by`
-BOOKING_ACCEPTED = "booking.accepted"  # the booking is then confirmed
-BOOKING_PASSED_ON = "booking.passed_on"  # not accepted in time: expired
-BOOKING_NO_SHOW = "booking.no_show"
+BOOKING_OFFERED = BookingEvent.OFFERED  # a ballot won: accept by `accept_by`
+BOOKING_ACCEPTED = BookingEvent.ACCEPTED  # the booking is then confirmed
+BOOKING_PASSED_ON = BookingEvent.PASSED_ON  # not accepted in time: expired
+BOOKING_NO_SHOW = BookingEvent.NO_SHOW
 OFFER_MATCHES_NEED = AnswerEvent.OFFER_MATCHES_NEED
-NEED_ASSIGNED = "need.assigned"
-NEED_RESPONDED = "need.responded"
-NEED_RESOLVED = "need.resolved"
-NEED_REOPENED = "need.reopened"
-NEED_ESCALATED = "need.escalated"
+NEED_ASSIGNED = NeedEvent.ASSIGNED
+NEED_RESPONDED = NeedEvent.RESPONDED
+NEED_RESOLVED = NeedEvent.RESOLVED
+NEED_REOPENED = NeedEvent.REOPENED
+NEED_ESCALATED = NeedEvent.ESCALATED
 WORKER_ERASED = WorkerEvent.ERASED
 
 # Notification types made by timers (the others carry the type of the event that made them).
@@ -52,7 +50,7 @@ SKIPPED = "skipped"  # channel turned off, no address, or the day's cap reached
 DELIVERY_STATUSES = (PENDING, HELD, SENDING, SENT, FAILED, SKIPPED)
 DUE = (PENDING, HELD, SENDING)
 
-# The booking status each reminder is for (booking's vocabulary; `offered` comes with ballots).
-CONFIRMED, OFFERED = BookingStatus.CONFIRMED, "offered"
+# The booking status each reminder is for.
+CONFIRMED, OFFERED = BookingStatus.CONFIRMED, BookingStatus.OFFERED
 # Timers.
 TIMER_PENDING, TIMER_DONE, TIMER_CANCELLED = "pending", "done", "cancelled"
