@@ -1,4 +1,5 @@
-"""Demo unions and offers: the Suzhou federation, districts, enterprises, 15 offers."""
+"""Demo unions and offers: the Suzhou federation, districts, enterprises, 15 offers (the talent apartments by
+ballot)."""
 from __future__ import annotations
 
 import logging
@@ -46,14 +47,24 @@ def _sessions(first_day: int, count: int, every: int, start: time, hours: float,
     return out
 
 
+def _ballot(days_open: int, days_close: int, priority: list[str], quotas: list[dict]) -> dict:
+    """A ballot whose application window opens and closes at 09:00 so many days from today."""
+    today = local_today()
+    at = lambda days: datetime.combine(today + timedelta(days=days), time(9, 0), tzinfo=LOCAL_TZ)  # noqa: E731
+    return {"mode": "ballot", "applications_open_at": at(days_open), "applications_close_at": at(days_close),
+            "accept_within_hours": 48, "priority_worker_categories": priority, "quotas": quotas}
+
+
 def _offer(oid, union, kind, title, description, district, address, sessions, *, categories=None,
-           eligibility=None, limit=None, waitlist=True, publish=True):
+           eligibility=None, limit=None, waitlist=True, publish=True, allocation=None):
     elig = {"min_age": None, "max_age": None, "worker_categories": [], "districts": [], "members_only": False}
     elig.update(eligibility or {})
-    return dict(id=oid, publish=publish, data={
-        "union_id": union, "kind": kind, "title": title, "description": description, "categories": categories,
-        "district": district, "address": address, "eligibility": elig, "per_worker_limit": limit,
-        "waitlist": waitlist, "sessions": sessions(oid)})
+    data = {"union_id": union, "kind": kind, "title": title, "description": description, "categories": categories,
+            "district": district, "address": address, "eligibility": elig, "per_worker_limit": limit,
+            "waitlist": waitlist, "sessions": sessions(oid)}
+    if allocation is not None:  # scarce places by ballot (the window is relative to today, as sessions are)
+        data["allocation"] = allocation()
+    return dict(id=oid, publish=publish, data=data)
 
 
 OFFERS = [
@@ -96,7 +107,9 @@ OFFERS = [
     _offer("demo-housing-sip", "u-sip", "talent_apartment", "园区青年人才公寓申请",
            "面向40岁及以下青年职工的人才公寓，租金低于市场价，公布条件、流程和房源位置。", "sip",
            "苏州工业园区人才公寓服务中心", lambda o: _sessions(14, 2, 30, time(9, 0), 8, 80, o),
-           eligibility={"max_age": 40, "districts": ["sip"]}, limit={"count": 1, "period_days": 365}),
+           eligibility={"max_age": 40, "districts": ["sip"]}, limit={"count": 1, "period_days": 365},
+           allocation=lambda: _ballot(days_open=-1, days_close=10, priority=["new_employment"],
+                                      quotas=[{"worker_categories": ["new_employment"], "share": 0.3}])),
     _offer("demo-housing-kunshan", "u-kunshan", "talent_apartment", "昆山职工优惠购房专场",
            "职工购房优惠和安居房源介绍，现场登记。", "kunshan", "昆山市职工服务中心",
            lambda o: _sessions(10, 1, 1, time(9, 30), 6, 150, o), eligibility={"members_only": True}),
