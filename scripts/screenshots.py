@@ -73,6 +73,14 @@ def worker_pages(page, out, size):
     page.get_by_label("你需要什么帮助？").fill("下班太晚，想找个晚上能上的电工培训班")
     page.get_by_role("button", name="提交").click()
     shoot(page, out, "worker-needs", size)
+    page.locator("main a[href^='/needs/need']").first.click()  # the need's progress
+    shoot(page, out, "worker-need-progress", size)
+    page.goto("/offers/demo-housing-sip")  # the demo's ballot: the window and how the draw works
+    shoot(page, out, "worker-offer-ballot", size)
+    page.goto("/inbox")
+    shoot(page, out, "worker-inbox", size)
+    page.goto("/preferences")
+    shoot(page, out, "worker-preferences", size)
     page.goto("/account/password")
     shoot(page, out, "error-403", size)
     page.goto("/signin")

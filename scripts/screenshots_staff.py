@@ -2,7 +2,8 @@
 
 Signs in with the demo's one-click sign-ins (staff of u-sip; the admin) and walks the staff pages:
 home, offers, a new offer with errors at its fields, an offer with its sessions, a roster with a
-wrong code, demand with its charts, unmet needs, an import's report, the union tree, the accounts.
+wrong code, demand with its charts, unmet needs, an import's report, the problem list, needs to follow
+up, the loop's report, the union's inbox, the union tree, the accounts.
 """
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def staff_pages(page, out: Path, size, shoot, demo_sign_in) -> None:
         page.get_by_label("访谈记录文件").set_input_files(str(sample))
         page.get_by_role("button", name="上传并导入").click()
     shoot(page, out, "staff-import-report", size)
+    page.goto("/staff/problems")
+    shoot(page, out, "staff-problems", size)
+    page.goto("/staff/needs")
+    shoot(page, out, "staff-needs", size)
+    page.goto("/staff/reports")
+    shoot(page, out, "staff-reports", size)
+    page.goto("/staff/inbox")
+    shoot(page, out, "staff-inbox", size)
 
 
 def admin_pages(page, out: Path, size, shoot, demo_sign_in) -> None:
