@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.timeutil import to_local
+from shared.vocab import NeedOutcome
 
 from . import kinds
 
@@ -89,6 +90,8 @@ def need_for_worker(event_type: str, need_id: str, union_name: str | None, due_d
     if event_type == kinds.NEED_RESPONDED:
         return Message(event_type, "工会答复了你的需求", f"{who}答复了你提出的需求，点开查看。", link)
     if event_type == kinds.NEED_RESOLVED:
+        if outcome == NeedOutcome.BOOKED:
+            return None  # a sign-up met it: the booking's own notification tells the worker, no second one
         result = f"（{OUTCOMES[outcome]}）" if outcome in OUTCOMES else ""
         return Message(event_type, "你的需求已办结，满意吗？",
                        f"{who}已办结你提出的需求{result}。你对处理结果满意吗？请点开告诉我们。", link)

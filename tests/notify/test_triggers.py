@@ -132,6 +132,9 @@ def test_need_changes_tell_the_worker_with_a_link_to_the_need(events, notify_db)
     assert {n.link for n in (assigned, responded, resolved)} == {"/needs/need_1"}
     assert {n.recipient_id for n in (assigned, responded, resolved)} == {"w1"}
     assert resolved.union_path == "/u-city/u-sip/"
+    # A sign-up that meets a need resolves it as booked: booking.confirmed already told the worker.
+    events.deliver("matching", "need.resolved", {**base, "need_id": "need_2", "outcome": "booked"})
+    assert len(notifications(notify_db)) == 3
 
 
 def test_reopened_and_escalated_tell_the_owning_unions_staff(events, notify_db):
