@@ -17,11 +17,8 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from bench.common import fresh_database, percentile  # noqa: E402
-from bench.cputime import CpuMeter, named, tree  # noqa: E402
+from bench.cputime import CpuMeter  # noqa: E402
 from bench.loadclient import json_request, load  # noqa: E402
-from bench.rush import free_port, wait_ready  # noqa: E402
+from bench.rush import booking_topology  # noqa: E402
 from services.booking import drawdoc, drawrun  # noqa: E402
 from services.booking.models import BallotEntry, Booking, Draw, OpenNeeds, Profile, BookableSession, outbox  # noqa: E402
 from services.booking.readmodel import apply_offer_event  # noqa: E402
@@ -225,28 +222,8 @@ def main() -> None:
     t0 = time.perf_counter()
     seed(url, workers, args.capacity)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
-    port = free_port()
-    env = {**os.environ, "BOOKING_DATABASE_URL": url,
-           "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-           "EVENTS_STREAM_PREFIX": f"ballot-{uuid.uuid4().hex[:6]}", "JWT_SECRET": SECRET,
-           "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": "1",
-           "GUNICORN_WORKER_CLASS": "sync", "DATA_DIR": tempfile.mkdtemp(prefix="ballot-")}
-    log = open(Path(env["DATA_DIR"]) / "server.log", "w")
-    bin_dir = Path(sys.executable).parent
-    procs = [subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn/booking.py",
-                               'services.wsgi:create("booking")'], cwd=ROOT, env=env, stdout=log, stderr=log),
-             subprocess.Popen([sys.executable, "-m", "services.cli", "worker", "booking"], cwd=ROOT, env=env,
-                              stdout=log, stderr=log)]
-    meter = CpuMeter({"gunicorn": tree(procs[0].pid), "events worker": tree(procs[1].pid),
-                      "postgres": named("postgres"), "redis": named("redis-server")})
-    try:
-        wait_ready(port, procs)
+    with booking_topology(url, "ballot", "redis://127.0.0.1:6379/9", args.workers, secret=SECRET) as (port, meter):
         m = measure(port, workers, args.concurrency, meter)
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
     d = timed_draw(url)
     sys.exit(0 if report(args, m, d) else 1)
 

@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -153,14 +154,15 @@ def report(title: str, m: dict, inv: dict, n: int, capacity: int) -> bool:
     return ok
 
 
-def run_prod(args) -> bool:
-    url = fresh_database("BENCH_RUSH_DATABASE_URL", "unionhub_rush")
-    seed(url, args.n, args.capacity)
+@contextmanager
+def booking_topology(url: str, name: str, redis_default: str, workers: int, threads: int = 1,
+                     worker_class: str = "sync", secret: str = SECRET):
+    """Booking as in production (gunicorn + its event worker) on `url`; yields (port, CPU meter), stops both."""
     port = free_port()
-    env = {**os.environ, "BOOKING_DATABASE_URL": url, "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
-           "EVENTS_STREAM_PREFIX": f"rush-{uuid.uuid4().hex[:6]}", "JWT_SECRET": SECRET, "BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads),
-           "GUNICORN_WORKER_CLASS": args.worker_class, "DATA_DIR": tempfile.mkdtemp(prefix="rush-")}
+    env = {**os.environ, "BOOKING_DATABASE_URL": url, "REDIS_URL": os.environ.get("BENCH_REDIS_URL", redis_default),
+           "EVENTS_STREAM_PREFIX": f"{name}-{uuid.uuid4().hex[:6]}", "JWT_SECRET": secret,
+           "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+           "GUNICORN_WORKER_CLASS": worker_class, "DATA_DIR": tempfile.mkdtemp(prefix=f"{name}-")}
     log = open(Path(env["DATA_DIR"]) / "server.log", "w")
     bin_dir = Path(sys.executable).parent
     procs = [subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn/booking.py",
@@ -171,12 +173,21 @@ def run_prod(args) -> bool:
                       "postgres": named("postgres"), "redis": named("redis-server")})
     try:
         wait_ready(port, procs)
-        m = measure(port, args.n, args.concurrency, meter)
+        yield port, meter
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=20)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+        log.close()
+
+
+def run_prod(args) -> bool:
+    url = fresh_database("BENCH_RUSH_DATABASE_URL", "unionhub_rush")
+    seed(url, args.n, args.capacity)
+    with booking_topology(url, "rush", "redis://127.0.0.1:6379/3", args.workers, args.threads,
+                          args.worker_class) as (port, meter):
+        m = measure(port, args.n, args.concurrency, meter)
     title = (f"production topology: gunicorn {args.worker_class} {args.workers} workers"
              + (f" x {args.threads} threads" if args.worker_class == "gthread" else "") + ", PostgreSQL, Redis")
     return report(title, m, invariants(url, args.n, args.capacity), args.n, args.capacity)
