@@ -10,6 +10,8 @@ time to verify it; checks the invariants. Asserts nothing about time (the target
 The machine's load average is printed with the figures: on a shared machine it says what else ran.
 
     python bench/ballot.py [--n 100000] [--capacity 2000] [--workers 4]
+    python bench/ballot.py --draw-only [--n 100000]   # the applications written straight to the
+                                                      # database (no HTTP), then the draw alone
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from services.booking.models import BallotEntry, Booking, Draw, OpenNeeds, Profi
 from services.booking.readmodel import apply_offer_event  # noqa: E402
 from shared import draw  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
+from shared.bulk import insert_rows  # noqa: E402
 from shared.db import Database  # noqa: E402
 from shared.events import Envelope  # noqa: E402
 from shared.migrate import upgrade  # noqa: E402
@@ -95,6 +98,21 @@ def seed(url: str, workers: list[str], capacity: int) -> None:
                                 "session_starts_at": now - timedelta(days=100), "version": 2, "created_by": w,
                                 "created_at": now - timedelta(days=110), "updated_at": now - timedelta(days=100)})
         s.execute(insert(Booking), history)
+    db.dispose()
+
+
+def applications(url: str, workers: list[str]) -> None:
+    """--draw-only: the N applications as the HTTP intake leaves them (bookings applied, the counter),
+    written by COPY instead of N requests."""
+    db = Database(url)
+    now, starts = utcnow(), utcnow() + timedelta(days=3)
+    with db.transaction() as s:
+        insert_rows(s, Booking.__table__, [
+            {"id": f"bkg_bl_{w}", "session_id": BALLOT, "offer_id": "bl-offer-ballot", "worker_id": w,
+             "status": "applied", "session_starts_at": starts, "version": 1, "created_by": w,
+             "created_at": now, "updated_at": now} for w in workers])
+        s.execute(text("UPDATE booking_sessions SET applied = :n WHERE session_id = :s"), {"n": len(workers), "s": BALLOT})
+        s.execute(text("ANALYZE"))
     db.dispose()
 
 
@@ -178,8 +196,15 @@ def timed_draw(url: str) -> dict:
     return out
 
 
-def report(args, m: dict, d: dict) -> bool:
+def report(args, m: dict | None, d: dict) -> bool:
     n, c = args.n, args.capacity
+    ok = True
+    if m is not None:
+        ok = _report_intake(n, c, m)
+    return _report_draw(n, c, d) and ok
+
+
+def _report_intake(n: int, c: int, m: dict) -> bool:
     print(f"  GET /booking/healthz: {m['healthz']:8.0f} req/s  ({m['load_before']})")
     ok = True
     for name in ("first-come rush", "ballot applications"):
@@ -190,7 +215,11 @@ def report(args, m: dict, d: dict) -> bool:
               f"p99 {r['p99']:.1f} ms; answers {dict(sorted(r['statuses'].items()))} {r['answers']}; "
               f"CPU/request {sum(r['cpu'].values()):.2f} ms ({cpu}); {r['load']}")
         ok &= five == 0 and r["statuses"].get(201, 0) == n
-    ok &= m["first-come rush"]["answers"].get("confirmed") == c and m["ballot applications"]["answers"] == {"applied": n}
+    return ok and m["first-come rush"]["answers"].get("confirmed") == c and \
+        m["ballot applications"]["answers"] == {"applied": n}
+
+
+def _report_draw(n: int, c: int, d: dict) -> bool:
     print(f"  the draw: {d['total']:.2f} s from the poller's call to its commit (target < 3 s): read the applicants "
           f"and their factors {d['read']:.2f} s, write every result {d['write']:.2f} s, the rest (the order, the "
           f"places, the record, the commit) {d['total'] - d['read'] - d['write']:.2f} s; {d['load']}")
@@ -201,9 +230,9 @@ def report(args, m: dict, d: dict) -> bool:
     print(f"  GET /booking/sessions/<id>/draw body built in {d['document_s']:.2f} s ({d['document_mb']:.1f} MiB); "
           f"verified (draw verify's check) in {d['verify_s']:.2f} s: "
           f"{'match' if not d['verify_problems'] else 'MISMATCH ' + str(d['verify_problems'][:3])}")
-    ok &= (d["drawn"] == 1 and d["entries"] == n and d["counts"].get("offered") == c and d["counters_ok"]
-           and d["counts"].get("waitlisted") == n - c and not d["verify_problems"] and d["events"] == n + 1
-           and d["quota_offered"] >= d["quota_places"])
+    ok = (d["drawn"] == 1 and d["entries"] == n and d["counts"].get("offered") == c and d["counters_ok"]
+          and d["counts"].get("waitlisted") == n - c and not d["verify_problems"] and d["events"] == n + 1
+          and d["quota_offered"] >= d["quota_places"])
     print("  -> " + ("OK" if ok else "INVARIANT BROKEN"))
     return ok
 
@@ -213,6 +242,8 @@ def main() -> None:
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--capacity", type=int, default=2_000)
     p.add_argument("--concurrency", type=int, default=64)
+    p.add_argument("--draw-only", action="store_true", help="write the applications straight to the database, "
+                   "then time the draw (no servers, no HTTP figures)")
     p.add_argument("--workers", type=int, default=int(os.environ.get("RUSH_WORKERS", 2 * (os.cpu_count() or 1))))
     args = p.parse_args()
     print(f"bench/ballot.py -- {os.cpu_count()} cores; N={args.n} workers, C={args.capacity} places, "
@@ -222,6 +253,9 @@ def main() -> None:
     t0 = time.perf_counter()
     seed(url, workers, args.capacity)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
+    if args.draw_only:
+        applications(url, workers)
+        sys.exit(0 if report(args, None, timed_draw(url)) else 1)
     with booking_topology(url, "ballot", "redis://127.0.0.1:6379/9", args.workers, secret=SECRET) as (port, meter):
         m = measure(port, workers, args.concurrency, meter)
     d = timed_draw(url)

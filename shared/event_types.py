@@ -36,9 +36,13 @@ class BookingEvent(StrEnum):
 
 
 class SessionEvent(StrEnum):
-    """booking: a ballot session's draw {session_id, offer_id, applicants, offered}."""
+    """booking: a ballot session's draw."""
 
-    DRAWN = "session.drawn"
+    DRAWN = "session.drawn"  # {session_id, offer_id, applicants, offered}
+    # {session_id, offer_id, status: "waitlisted", items: [{booking_id, worker_id, version, rank}]}: the draw's
+    # losers, now waitlisted in draw order (rank); at most 500 an event. It stands for one booking.waitlisted
+    # per booking (the winners get one booking.offered each): a draw of 100,000 writes 200 events, not 98,000.
+    WAITLISTED = "session.waitlisted"
 
 
 class ProfileEvent(StrEnum):
