@@ -15,15 +15,22 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def insert_rows(db: Session | Connection, table: Table, rows: list[dict]) -> None:
-    if not rows:
+    if rows:
+        insert_columns(db, table, {c: [row[c] for row in rows] for c in rows[0]})
+
+
+def insert_columns(db: Session | Connection, table: Table, columns: dict[str, list]) -> None:
+    """The same rows given column by column (name -> one value per row, every list as long): what a
+    caller that works out a column at a time has already, without a dict per row."""
+    count = len(next(iter(columns.values()), []))
+    if not count:
         return
     conn = db.connection() if isinstance(db, Session) else db
     if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), rows)
+        conn.execute(insert(table), [dict(zip(columns, values)) for values in zip(*columns.values())])
         return
-    columns = list(rows[0])
     names = ", ".join(f'"{c}"' for c in columns)
-    texts = [_texts([row[c] for row in rows]) for c in columns]  # column by column: one conversion each
+    texts = [_texts(values) for values in columns.values()]  # column by column: one conversion each
     buffer = "\n".join(map("\t".join, zip(*texts))) + "\n"
     with conn.connection.dbapi_connection.cursor() as cursor:
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:

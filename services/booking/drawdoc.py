@@ -14,7 +14,7 @@ from shared import draw
 from shared.errors import NotFound
 from shared.timeutil import to_local
 
-from .models import BallotEntry, Draw
+from .models import Booking, Draw
 from .priority import quota_list
 
 
@@ -22,13 +22,16 @@ def document(tx: Session, session_id: str) -> dict:
     record = tx.get(Draw, session_id)
     if record is None:
         raise NotFound(f"No draw of session {session_id!r}: not a ballot, or not drawn yet.")
-    e = BallotEntry.__table__.c
-    rows = tx.execute(select(e.applicant, e.weight, e.open_need, e.not_served_recently, e.priority_category,
-                             e.no_shows, e.rank, e.quota, e.in_quotas, e.result)
-                      .where(e.session_id == session_id).order_by(e.rank)).all()
-    order = [{"applicant": r.applicant, "weight": r.weight,
-              "factors": draw.Facts(r.open_need, r.not_served_recently, r.priority_category, r.no_shows).multipliers(),
-              "rank": r.rank, "quota": r.quota, "in_quotas": quota_list(r.in_quotas), "result": r.result}
+    b = Booking.__table__.c
+    rows = tx.execute(select(b.ballot_applicant, b.ballot_weight, b.ballot_open_need, b.ballot_not_served_recently,
+                             b.ballot_priority_category, b.ballot_no_shows, b.ballot_rank, b.ballot_quota,
+                             b.ballot_in_quotas, b.ballot_result)
+                      .where(b.session_id == session_id, b.ballot_applicant.is_not(None)).order_by(b.ballot_rank)).all()
+    order = [{"applicant": r.ballot_applicant, "weight": r.ballot_weight,
+              "factors": draw.Facts(r.ballot_open_need, r.ballot_not_served_recently, r.ballot_priority_category,
+                                    r.ballot_no_shows).multipliers(),
+              "rank": r.ballot_rank, "quota": r.ballot_quota, "in_quotas": quota_list(r.ballot_in_quotas),
+              "result": r.ballot_result}
              for r in rows]
     rules = record.rules
     shares = [q["share"] for q in rules["quotas"]]

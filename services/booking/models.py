@@ -1,5 +1,5 @@
 """Booking tables: bookings, sessions and offers (read model with live counters),
-profiles and open needs (read models), idempotency keys, draws and ballot entries, outbox and inbox."""
+profiles and open needs (read models), idempotency keys, draws, outbox and inbox."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, path_ids, service_metadata
+from shared.draw import Facts
 from shared.events import inbox_table, outbox_table
 from shared.timeutil import utcnow
 from shared.vocab import ACTIVE_BOOKING
@@ -94,17 +95,45 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # A ballot application's entry in the draw, written by the draw in the same UPDATE that makes it
+    # offered or waitlisted (NULL for first come, and before the draw). What GET .../draw publishes: the
+    # pseudonym (shared.draw.applicant), the factors, weight and rank, the quotas it qualifies for
+    # (",0,2,", searchable with LIKE) and its result at the draw. Then the place: the quota it was
+    # offered under (NULL: the places left) and, while a place is offered, the time to accept it by
+    # (the pass-on timer's due row). waitlist_seq is the rank too: the waiting order.
+    ballot_applicant: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    ballot_open_need: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    ballot_not_served_recently: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    ballot_priority_category: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    ballot_no_shows: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ballot_weight: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ballot_rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ballot_in_quotas: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    ballot_result: Mapped[str | None] = mapped_column(String(16), nullable=True)  # at the draw: offered | waitlisted
+    ballot_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
     __table_args__ = (
         # A worker holds at most one active booking per session: the database says so.
         Index("uq_booking_bookings_active", "session_id", "worker_id", unique=True,
               postgresql_where=text(ACTIVE_SQL), sqlite_where=text(ACTIVE_SQL)),
+        # Also how an offer's bookings are found (by its sessions): there is no index on offer_id, as each
+        # index costs every booking row a draw writes.
         Index("ix_booking_bookings_queue", "session_id", "status", "waitlist_seq"),
         Index("ix_booking_bookings_worker_offer", "worker_id", "offer_id"),
-        Index("ix_booking_bookings_offer", "offer_id", "status"),
         # The draw counts each applicant's no-shows of the year: a small index of them alone.
         Index("ix_booking_bookings_no_show", "worker_id", "session_starts_at",
               postgresql_where=text("status = 'no_show'"), sqlite_where=text("status = 'no_show'")),
+        # The places offered and not yet accepted: the pass-on timer's due rows, a small index of them alone.
+        Index("ix_booking_bookings_accept_by", "accept_by", postgresql_where=text("accept_by IS NOT NULL"),
+              sqlite_where=text("accept_by IS NOT NULL")),
     )
+
+    @property
+    def facts(self) -> Facts:
+        """The draw's facts of this application (shared.draw.Facts), once drawn."""
+        return Facts(self.ballot_open_need, self.ballot_not_served_recently, self.ballot_priority_category,
+                     self.ballot_no_shows)
 
 
 class IdempotencyKey(Base):
@@ -146,31 +175,6 @@ class Draw(Base):
     rules: Mapped[dict] = mapped_column(JSON)  # factors, period_days, priority categories, quotas
     applicants: Mapped[int] = mapped_column(Integer)
     offered: Mapped[int] = mapped_column(Integer)
-
-
-class BallotEntry(Base):
-    """One applicant of a draw: the published facts, weight, rank and result."""
-
-    __tablename__ = "booking_ballot_entries"
-
-    booking_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    session_id: Mapped[str] = mapped_column(String(40))
-    applicant: Mapped[str] = mapped_column(String(16))  # shared.draw.applicant: the published pseudonym
-    open_need: Mapped[bool] = mapped_column(Boolean)
-    not_served_recently: Mapped[bool] = mapped_column(Boolean)
-    priority_category: Mapped[bool] = mapped_column(Boolean)
-    no_shows: Mapped[int] = mapped_column(Integer)
-    weight: Mapped[float] = mapped_column(Float)
-    rank: Mapped[int] = mapped_column(Integer)
-    in_quotas: Mapped[str] = mapped_column(String(40), default="")  # ",0,2,": the quotas it qualifies for
-    quota: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the quota it was offered a place under
-    result: Mapped[str] = mapped_column(String(16))  # at the draw: offered | waitlisted
-    # Set while a place is offered and not yet accepted: the pass-on timer's due row.
-    accept_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-    __table_args__ = (Index("ix_booking_ballot_entries_rank", "session_id", "rank"),
-                      Index("ix_booking_ballot_entries_due", "accept_by", postgresql_where=text("accept_by IS NOT NULL"),
-                            sqlite_where=text("accept_by IS NOT NULL")))
 
 
 outbox = outbox_table(Base.metadata, "booking")

@@ -23,7 +23,7 @@ from shared.timeutil import utcnow
 from shared.vocab import AllocationMode, BookingStatus
 
 from . import events
-from .models import BallotEntry, BookableSession, Booking, Draw, outbox
+from .models import BookableSession, Booking, Draw, outbox
 from .queries import get_booking
 from .waitlist import lock_session, promote
 
@@ -34,8 +34,7 @@ def fill_places(tx: Session, sess: BookableSession, freed_by: Booking | None = N
     The caller holds the session row lock."""
     if sess.mode != AllocationMode.BALLOT:
         return promote(tx, sess)
-    entry = tx.get(BallotEntry, freed_by.id) if freed_by is not None else None
-    return offer_next(tx, sess, [entry.quota] if entry is not None else [])
+    return offer_next(tx, sess, [freed_by.ballot_quota] if freed_by is not None and freed_by.ballot_result else [])
 
 
 def free_places(sess: BookableSession) -> int:
@@ -65,26 +64,26 @@ def offer_next(tx: Session, sess: BookableSession, freed_quotas=(), now: datetim
             quota, row = None, _next_waiting(tx, sess.session_id, None)
         if row is None:
             break
-        booking, entry = row
+        booking = row
         booking.status = BookingStatus.OFFERED  # its place in the draw order stays in waitlist_seq, as history
         booking.version += 1
         booking.updated_at = now
-        entry.quota = quota
-        entry.accept_by = accept_deadline(sess, hours, now)
+        booking.ballot_quota = quota
+        booking.accept_by = accept_deadline(sess, hours, now)
         sess.waitlisted -= 1
         sess.offered += 1
         tx.flush()
-        publish_offered(tx, booking, entry.accept_by)
+        publish_offered(tx, booking, booking.accept_by)
         offered.append(booking)
     return offered
 
 
-def _next_waiting(tx: Session, session_id: str, quota: int | None):
-    stmt = (select(Booking, BallotEntry).join(BallotEntry, BallotEntry.booking_id == Booking.id)
-            .where(Booking.session_id == session_id, Booking.status == "waitlisted"))
+def _next_waiting(tx: Session, session_id: str, quota: int | None) -> Booking | None:
+    """The first waiting in draw order (of a quota's): the queue index (session, status, waitlist_seq = rank)."""
+    stmt = select(Booking).where(Booking.session_id == session_id, Booking.status == BookingStatus.WAITLISTED)
     if quota is not None:
-        stmt = stmt.where(BallotEntry.in_quotas.like(f"%,{int(quota)},%"))
-    return tx.execute(stmt.order_by(BallotEntry.rank).limit(1).with_for_update()
+        stmt = stmt.where(Booking.ballot_in_quotas.like(f"%,{int(quota)},%"))
+    return tx.scalars(stmt.order_by(Booking.waitlist_seq).limit(1).with_for_update()
                       .execution_options(populate_existing=True)).first()
 
 
@@ -94,9 +93,7 @@ def release(tx: Session, sess: BookableSession, booking: Booking, was: str) -> N
         sess.applied -= 1
     elif was == BookingStatus.OFFERED:
         sess.offered -= 1
-        entry = tx.get(BallotEntry, booking.id)
-        if entry is not None:
-            entry.accept_by = None
+        booking.accept_by = None
 
 
 def accept(tx: Session, principal: Principal, booking_id: str) -> Booking:
@@ -107,15 +104,14 @@ def accept(tx: Session, principal: Principal, booking_id: str) -> Booking:
     if booking.status != BookingStatus.OFFERED:
         raise Conflict(f"Only a place offered can be accepted; this booking is {booking.status}.",
                        slug="invalid-state", title="Not allowed in the booking's current state")
-    entry = tx.get(BallotEntry, booking.id, with_for_update=True, populate_existing=True)
     now = utcnow()
-    if entry.accept_by is None or entry.accept_by <= now:
+    if booking.accept_by is None or booking.accept_by <= now:
         raise Conflict("The time to accept this place has passed; it goes to the next in the draw's order.",
                        slug="not-open", title="Not open for sign-up")
     booking.status = "confirmed"
     booking.version += 1
     booking.updated_at = now
-    entry.accept_by = None
+    booking.accept_by = None
     sess.offered -= 1
     sess.confirmed += 1
     tx.flush()
@@ -126,7 +122,7 @@ def accept(tx: Session, principal: Principal, booking_id: str) -> Booking:
 def pass_on_due(database: Database, limit: int = 100) -> int:
     """The booking worker's poller: places not accepted in time pass to the next in draw order.
 
-    A due row (an entry's accept_by) found by a query, each session in its own transaction under
+    A due row (an offered booking's accept_by) found by a query, each session in its own transaction under
     its row lock; several workers skip a session another is handling (SKIP LOCKED). Returns how
     many offers lapsed."""
     lapsed = 0
@@ -134,7 +130,7 @@ def pass_on_due(database: Database, limit: int = 100) -> int:
         with database.transaction() as tx:
             now = utcnow()
             due = (select(BookableSession).where(BookableSession.session_id.in_(
-                select(BallotEntry.session_id).where(BallotEntry.accept_by <= now)))
+                select(Booking.session_id).where(Booking.accept_by <= now)))
                 .limit(1).execution_options(populate_existing=True))
             if not database.is_sqlite:
                 due = due.with_for_update(skip_locked=True)
@@ -149,20 +145,19 @@ def pass_on_due(database: Database, limit: int = 100) -> int:
 
 def pass_on(tx: Session, sess: BookableSession, now: datetime) -> list[Booking]:
     """The session's offers past their time become expired; their places are offered on. Holds the row lock."""
-    rows = tx.execute(select(Booking, BallotEntry).join(BallotEntry, BallotEntry.booking_id == Booking.id)
-                      .where(BallotEntry.session_id == sess.session_id, BallotEntry.accept_by <= now)
-                      .order_by(BallotEntry.rank).with_for_update()
+    rows = tx.scalars(select(Booking).where(Booking.session_id == sess.session_id, Booking.accept_by <= now)
+                      .order_by(Booking.waitlist_seq).with_for_update()
                       .execution_options(populate_existing=True)).all()
     lapsed, freed = [], []
-    for booking, entry in rows:
-        entry.accept_by = None
+    for booking in rows:
+        booking.accept_by = None
         if booking.status != BookingStatus.OFFERED:
             continue
         booking.status = "expired"
         booking.version += 1
         booking.updated_at = now
         sess.offered -= 1
-        freed.append(entry.quota)
+        freed.append(booking.ballot_quota)
         lapsed.append(booking)
     tx.flush()
     for booking in lapsed:

@@ -24,7 +24,7 @@ from shared.db import UTCDateTime
 from shared.draw import NO_SHOW_DAYS, Facts, quota_test
 from shared.vocab import BookingStatus, expand_worker_categories
 
-from .models import Booking, Offer, OpenNeeds, Profile
+from .models import BookableSession, Booking, Offer, OpenNeeds, Profile
 
 SERVED = ("confirmed", "attended")
 
@@ -44,16 +44,17 @@ def applicants(tx: Session, offer: Offer, session_id: str, at: datetime, status:
     their profiles and open needs (primary-key joins), every worker served by an offer of this kind in
     the period (by offer), every no-show of the year (a partial index); then joined here."""
     params = _params(offer, session_id, at)
-    rows = tx.execute(_APPLICATIONS, {**params, "status": status}).all()
-    served = set(tx.scalars(_SERVED, params))
-    no_shows = dict(tx.execute(_NO_SHOWS, params).all())
-    return _applicants(offer, rows, lambda row: row.worker_id in served, lambda row: no_shows.get(row.worker_id, 0))
+    conn = tx.connection()
+    rows = conn.execute(_APPLICATIONS, {**params, "status": status}).all()
+    served = set(conn.scalars(_SERVED, params))
+    no_shows = dict(conn.execute(_NO_SHOWS, params).all())
+    return _applicants(offer, ((*row, row.worker_id not in served, no_shows.get(row.worker_id, 0)) for row in rows))
 
 
 def for_bookings(tx: Session, offer: Offer, session_id: str, at: datetime, booking_ids: list[str]) -> list[Applicant]:
     """Some bookings of the session (an application's answer, a page of them): one statement, index look-ups."""
     rows = tx.execute(_SOME_BOOKINGS, {**_params(offer, session_id, at), "ids": list(booking_ids)}).all()
-    return _applicants(offer, rows, lambda row: row.served, lambda row: row.no_shows)
+    return _applicants(offer, ((*row[:-2], not row.served, row.no_shows or 0) for row in rows))
 
 
 def _params(offer: Offer, session_id: str, at: datetime) -> dict:
@@ -62,17 +63,30 @@ def _params(offer: Offer, session_id: str, at: datetime) -> dict:
             "no_show_since": at - timedelta(days=NO_SHOW_DAYS)}
 
 
-def _applicants(offer: Offer, rows, served, no_shows) -> list[Applicant]:
+def _applicants(offer: Offer, rows) -> list[Applicant]:
+    """The facts of each row (booking id, worker id, version, worker category, district, open need categories,
+    not served recently, no-shows). A draw has 100,000 rows but few distinct values of what decides them:
+    the open need, the quotas and the Facts themselves are worked out once per value and looked up after."""
     allocation = offer.allocation or {}
     wanted = set(offer.categories or [])
     priority = expand_worker_categories(allocation.get("priority_worker_categories"))
     tests = list(enumerate(quota_test(q) for q in allocation.get("quotas") or []))
+    open_need_of: dict[str | None, bool] = {}
+    quotas: dict[tuple, frozenset[int]] = {}
+    facts_of: dict[tuple, Facts] = {}
     out = []
-    for row in rows:
-        facts = Facts(not wanted.isdisjoint(csv_list(row.categories)), not served(row), row.worker_category in priority,
-                      int(no_shows(row) or 0))
-        in_quotas = frozenset(i for i, test in tests if test(row.worker_category, row.district))
-        out.append(Applicant(row.id, row.worker_id, row.version, facts, in_quotas))
+    for booking_id, worker_id, version, category, district, categories, not_served, no_shows in rows:
+        open_need = open_need_of.get(categories)
+        if open_need is None:
+            open_need = open_need_of[categories] = not wanted.isdisjoint(csv_list(categories))
+        in_quotas = quotas.get((category, district))
+        if in_quotas is None:
+            in_quotas = quotas[category, district] = frozenset(i for i, test in tests if test(category, district))
+        key = (open_need, not_served, category in priority, int(no_shows))
+        facts = facts_of.get(key)
+        if facts is None:
+            facts = facts_of[key] = Facts(*key)
+        out.append(Applicant(booking_id, worker_id, version, facts, in_quotas))
     return out
 
 
@@ -82,7 +96,9 @@ def _statements():
     no_show_since = bindparam("no_show_since", type_=UTCDateTime())
     b, other = Booking, aliased(Booking)
     served_where = (other.status.in_(SERVED), other.session_id != sid, other.session_starts_at > served_since,
-                    other.offer_id.in_(select(Offer.offer_id).where(Offer.kind == kind)))
+                    other.session_id.in_(select(BookableSession.session_id)  # the (session, status) index
+                                         .join(Offer, Offer.offer_id == BookableSession.offer_id)
+                                         .where(Offer.kind == kind)))
     no_show_where = (other.status == BookingStatus.NO_SHOW, other.session_starts_at > no_show_since, other.session_starts_at <= at)
     facts_of = (b.id, b.worker_id, b.version, Profile.worker_category, Profile.district, OpenNeeds.categories)
 
@@ -91,7 +107,7 @@ def _statements():
                 .outerjoin(OpenNeeds, OpenNeeds.worker_id == b.worker_id))
 
     applications = with_profiles(select(*facts_of).select_from(b)).where(
-        b.session_id == sid, b.status == bindparam("status")).order_by(b.id)
+        b.session_id == sid, b.status == bindparam("status"))  # unordered: the draw's order is by key
     served = select(other.worker_id).where(*served_where).distinct()
     no_shows = select(other.worker_id, func.count()).where(*no_show_where).group_by(other.worker_id)
     served_one = exists().where(other.worker_id == b.worker_id, *served_where)

@@ -35,8 +35,11 @@ def list_bookings(session: Session, principal: Principal, args: dict) -> dict:
             raise NotFound(f"No worker {args['worker_id']!r} that you may see.")
         stmt = stmt.where(Booking.worker_id == principal.sub)
     elif principal.is_staff:
-        stmt = stmt.where(Booking.offer_id.in_(select(Offer.offer_id)
-                                               .where(path_contains(Offer.union_path, principal.union_id))))
+        # By session (the index that leads with session_id), not by offer: the draw is faster without an
+        # index on offer_id (each index costs every booking row the draw writes).
+        stmt = stmt.where(Booking.session_id.in_(
+            select(BookableSession.session_id).join(Offer, Offer.offer_id == BookableSession.offer_id)
+            .where(path_contains(Offer.union_path, principal.union_id))))
     if "session_id" in args:
         sess = session.get(BookableSession, args["session_id"])
         if sess is None:
@@ -45,7 +48,8 @@ def list_bookings(session: Session, principal: Principal, args: dict) -> dict:
         stmt = stmt.where(Booking.session_id == args["session_id"])
     if "offer_id" in args:
         _check_roster_access(session, principal, args["offer_id"])
-        stmt = stmt.where(Booking.offer_id == args["offer_id"])
+        stmt = stmt.where(Booking.session_id.in_(select(BookableSession.session_id)
+                                                 .where(BookableSession.offer_id == args["offer_id"])))
     if "status" in args:
         stmt = stmt.where(Booking.status == args["status"])
     if "worker_id" in args and not principal.is_worker:

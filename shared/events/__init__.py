@@ -8,6 +8,7 @@ Entries left pending by a dead consumer are reclaimed; an event id already in
 the inbox is skipped, so redelivery is harmless.
 """
 from .envelope import Envelope, stream_name
-from .outbox import inbox_table, outbox_table, record_event, record_events
+from .outbox import event_rows, inbox_table, outbox_table, record_event, record_event_rows, record_events
 
-__all__ = ["Envelope", "stream_name", "outbox_table", "inbox_table", "record_event", "record_events"]
+__all__ = ["Envelope", "stream_name", "outbox_table", "inbox_table", "record_event", "record_events", "event_rows",
+           "record_event_rows"]

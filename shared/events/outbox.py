@@ -76,16 +76,6 @@ def insert_select_sql(table: Table, from_: str, **sql: str) -> str:
     return f"INSERT INTO {table.name} ({', '.join(WRITTEN_COLUMNS)})\nSELECT {values}\nFROM {from_}"
 
 
-def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> int:
-    """Many events (type, data) in one statement, each row as record_event writes it (bulk changes)."""
-    if not events:
-        return 0
-    db.execute(_insert_into(table), [event_row(table, event_type, data) for event_type, data in events])
-    if isinstance(db, Session):
-        after_commit_wake(db)
-    return len(events)
-
-
 @functools.cache
 def _insert_into(table: Table):
     return insert(table)  # built once per outbox: SQLAlchemy caches its compiled form on the object
@@ -107,8 +97,18 @@ def after_commit_wake(session: Session) -> None:
 
 def record_events(db: Session | Connection, table: Table, events: list[tuple[str, dict]]) -> None:
     """Many events in the caller's transaction, written at once (a draw's thousands of results)."""
-    if not events:
+    record_event_rows(db, table, event_rows(table, events))
+
+
+def event_rows(table: Table, events: list[tuple[str, dict]]) -> list[dict]:
+    """The outbox rows of many events (type, data): for a writer that builds them while the database works."""
+    return [event_row(table, event_type, data) for event_type, data in events]
+
+
+def record_event_rows(db: Session | Connection, table: Table, rows: list[dict]) -> None:
+    """Rows of event_rows(), written at once in the caller's transaction."""
+    if not rows:
         return
-    insert_rows(db, table, [event_row(table, event_type, data) for event_type, data in events])
+    insert_rows(db, table, rows)
     if isinstance(db, Session):
         after_commit_wake(db)

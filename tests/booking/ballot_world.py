@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from services.booking.models import BallotEntry, BookableSession
+from services.booking.models import BookableSession, Booking
 from shared.timeutil import utcnow
 from tests.booking.world import build
 from tests.factories import iso
@@ -33,12 +33,12 @@ def close_window(dbs, session_id=None, seconds_ago=1):
 def lapse_offers(dbs, session_id=None, booking_id=None):
     """The time to accept the places offered (in a session, or one booking's) runs out."""
     with dbs["booking"].transaction() as s:
-        stmt = update(BallotEntry).where(BallotEntry.accept_by.is_not(None)).values(
+        stmt = update(Booking).where(Booking.accept_by.is_not(None)).values(
             accept_by=utcnow() - timedelta(seconds=1))
         if session_id:
-            stmt = stmt.where(BallotEntry.session_id == session_id)
+            stmt = stmt.where(Booking.session_id == session_id)
         if booking_id:
-            stmt = stmt.where(BallotEntry.booking_id == booking_id)
+            stmt = stmt.where(Booking.id == booking_id)
         s.execute(stmt)
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.booking import drawrun, offering
-from services.booking.models import ACTIVE, BallotEntry, Booking, Draw, BookableSession, outbox
+from services.booking.models import ACTIVE, Booking, Draw, BookableSession, outbox
 from shared.db import Database
 from tests.booking.ballot_world import apply, build_ballot, close_window, lapse_offers
 from tests.booking.test_concurrency import run_at_once
@@ -28,8 +28,8 @@ def assert_ballot_invariants(db):
                 assert sess.confirmed + sess.offered == sess.capacity  # nobody waits while a place is free
             offered = set(s.scalars(select(Booking.id).where(Booking.session_id == sess.session_id,
                                                               Booking.status == "offered")))
-            timed = set(s.scalars(select(BallotEntry.booking_id).where(BallotEntry.session_id == sess.session_id,
-                                                                        BallotEntry.accept_by.is_not(None))))
+            timed = set(s.scalars(select(Booking.id).where(Booking.session_id == sess.session_id,
+                                                            Booking.accept_by.is_not(None))))
             assert offered == timed  # every offer has its timer, and only offers
         dupes = s.execute(select(Booking.session_id, Booking.worker_id, func.count())
                           .where(Booking.status.in_(ACTIVE)).group_by(Booking.session_id, Booking.worker_id)
@@ -57,7 +57,7 @@ def test_the_draw_runs_once_with_two_workers_and_staff_racing(client, admin, tok
     assert results[2].get_json() == results[3].get_json()
     with dbs["booking"].transaction() as s:
         assert s.scalar(select(func.count()).select_from(Draw)) == 1
-        assert s.scalar(select(func.count()).select_from(BallotEntry)) == 30
+        assert s.scalar(select(func.count()).where(Booking.ballot_applicant.is_not(None))) == 30
         assert s.scalar(select(func.count()).select_from(outbox).where(outbox.c.type == "session.drawn")) == 1
         assert s.scalar(select(func.count()).select_from(outbox).where(outbox.c.type == "booking.offered")) == 7
     assert drawrun.run_due(dbs["booking"]) == 0
@@ -81,7 +81,7 @@ def test_a_draw_that_dies_midway_leaves_nothing_and_runs_again(client, admin, to
         drawrun.run_due(dbs["booking"])
     with dbs["booking"].transaction() as s:  # rolled back: still due, nothing written
         assert s.scalar(select(BookableSession.drawn_at)) is None
-        assert s.scalar(select(func.count()).select_from(BallotEntry)) == 0
+        assert s.scalar(select(func.count()).where(Booking.ballot_applicant.is_not(None))) == 0
         assert set(s.scalars(select(Booking.status))) == {"applied"}
     monkeypatch.setattr(drawrun, "_write", real)
     assert drawrun.run_due(dbs["booking"]) == 1  # the restarted worker finds it due and draws

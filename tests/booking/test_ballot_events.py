@@ -27,7 +27,8 @@ def test_the_ballot_life_as_events(client, admin, token, pump, dbs, redis_client
     close_window(dbs, world["session"])
     pump()
     evs = published(redis_client, configs)
-    assert Counter(e.type for e in evs) == {"booking.applied": 4, "booking.offered": 2, "booking.waitlisted": 2,
+    # One booking.offered per winner; the losers in one session.waitlisted (up to 500 to an event).
+    assert Counter(e.type for e in evs) == {"booking.applied": 4, "booking.offered": 2, "session.waitlisted": 1,
                                            "session.drawn": 1}
     drawn = next(e for e in evs if e.type == "session.drawn").data
     assert drawn == {"session_id": world["session"], "offer_id": world["offer"]["id"], "applicants": 4, "offered": 2}
@@ -36,6 +37,17 @@ def test_the_ballot_life_as_events(client, admin, token, pump, dbs, redis_client
         assert data["status"] == "offered" and data["version"] == 2
         left = parse_iso(data["accept_by"]) - utcnow()
         assert timedelta(hours=23) < left <= timedelta(hours=24)
+    waiting = next(e for e in evs if e.type == "session.waitlisted").data
+    assert {k: waiting[k] for k in ("session_id", "offer_id", "status")} == {
+        "session_id": world["session"], "offer_id": world["offer"]["id"], "status": "waitlisted"}
+    ids = {b["id"]: w for w, b in made.items()}
+    assert [item["rank"] for item in waiting["items"]] == [3, 4]  # in draw order, after the two offered
+    assert {item["booking_id"] for item in waiting["items"]} == set(ids) - {d["booking_id"] for d in offered}
+    assert all(item["version"] == 2 and item["worker_id"] == ids[item["booking_id"]] for item in waiting["items"])
+    ranks = {b["id"]: b["ballot"]["rank"] for b in
+             client.get("/booking/bookings", token=admin, query_string={"session_id": world["session"]}).get_json()["items"]}
+    assert {item["booking_id"]: item["rank"] for item in waiting["items"]} == {
+        i: r for i, r in ranks.items() if r in (3, 4)}
     assert {e.data["status"] for e in evs if e.type == "booking.applied"} == {"applied"}
     demand = client.get(f"/matching/offers/{world['offer']['id']}/demand", token=admin).get_json()
     assert (demand["applied"], demand["offered"], demand["waitlisted"]) == (0, 2, 2)

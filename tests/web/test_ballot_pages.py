@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.booking.models import BallotEntry, BookableSession
+from services.booking.models import BookableSession, Booking
 from services.catalog.models import OfferSession
 from shared.timeutil import utcnow
 from tests.booking.ballot_world import build_ballot, close_window
@@ -137,7 +137,7 @@ def test_staff_see_a_wrong_draw_fail_its_check(browser_client, client, admin, to
     close_window(dbs, world["session"])
     pump()
     with dbs["booking"].transaction() as s:  # someone edits a weight after the draw
-        s.execute(update(BallotEntry).values(weight=BallotEntry.weight * 8))
+        s.execute(update(Booking).where(Booking.ballot_weight.is_not(None)).values(ballot_weight=Booking.ballot_weight * 8))
     sign_in_as(browser_client, world["staff"], "staff", "s-sip", union_id=world["tree"]["sip"]["id"])
     page = browser_client.get(f"/staff/offers/{world['offer']['id']}/sessions/{world['session']}/draw")
     assert "✗ 核验不通过" in page.get_data(as_text=True)
