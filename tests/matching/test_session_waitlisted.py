@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
+from services import eventops
 from services.matching.models import Booking, Need, NeedHistory, OfferSession, outbox
 from services.matching.readmodel import apply_booking_event, apply_session_waitlisted
 from services.matching.worker import handlers
@@ -129,6 +130,29 @@ def test_an_item_older_than_what_is_held_is_skipped(client, admin, pump, dbs):
     assert held == {"b9": ("confirmed", 5), "b10": ("waitlisted", 2)} and confirmed == 1
 
 
+def test_a_full_batch_is_a_few_statements(client, admin, pump, dbs):
+    """500 items, some known (applied), most not: the statements do not grow with the items."""
+    world = _world(client, admin, pump)
+    with dbs["matching"].transaction() as s:
+        for i in range(50):
+            apply_booking_event(s, _single(world, f"b{i}", f"w{i}", "applied", 1))
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = dbs["matching"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with dbs["matching"].transaction() as s:
+            apply_session_waitlisted(s, _batch(world, [(f"b{i}", f"w{i}", 2) for i in range(500)]))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len([st for st in statements if "matching_" in st]) <= 3, statements  # read, insert, update
+    with dbs["matching"].transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Booking).where(Booking.status == "waitlisted")) == 500
+
+
 def _deliver(configs, redis_client, env: Envelope) -> None:
     redis_client.xadd(stream_name(configs["matching"].stream_prefix, "booking"), env.to_fields())
 
@@ -154,3 +178,4 @@ def test_a_repeat_changes_nothing_and_demand_shows_the_waitlisted(client, admin,
 
 def test_matchings_worker_consumes_it_from_booking():
     assert handlers()["booking"][SessionEvent.WAITLISTED] is apply_session_waitlisted
+    assert "session.waitlisted" in eventops.consumers()["matching"][1]["booking"]  # events check walks it too
