@@ -1,5 +1,6 @@
 """What matching keeps from the events it consumes: offers and unions (catalog's offer.* and union.*),
-bookings (booking.*, which fulfil needs), and the match index for its own needs.imported."""
+bookings (booking.*, which fulfil needs; session.waitlisted, a draw's losers in batches), and the match
+index for its own needs.imported."""
 from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, select, update
@@ -86,9 +87,60 @@ def apply_booking_event(session: Session, env: Envelope) -> None:
     Built from prepared Core statements: during a rush this runs once per sign-up."""
     data = env.data
     conn = session.connection()
-    known = conn.execute(_BOOKING_STATE, {"id": data["booking_id"]}).first()
+    _apply_booking(session, data, conn.execute(_BOOKING_STATE, {"id": data["booking_id"]}).first())
+
+
+def apply_session_waitlisted(session: Session, env: Envelope) -> None:
+    """session.waitlisted: a ballot draw's losers, up to 500 an event, each item standing for the
+    booking.waitlisted of its booking. The end state is what apply_booking_event would make of those
+    events one by one, in a few statements: one read of what is held, one INSERT of the bookings not
+    known yet, one UPDATE (executemany) of those known at an older version. An item whose place changes
+    (a known booking that held a place, so the counter and bookinglife move) goes the single way; going
+    to a status that holds no place from one that held none, an item touches nothing else."""
+    data = env.data
+    rows = [{"booking_id": item["booking_id"], "offer_id": data["offer_id"], "session_id": data["session_id"],
+             "worker_id": item["worker_id"], "status": data["status"], "version": item["version"]}
+            for item in data.get("items") or []]
+    if not rows:
+        return
+    conn = session.connection()
+    ids = [r["booking_id"] for r in rows]
+    if len(set(ids)) < len(ids):  # a booking twice in one event (never published so): strictly in order
+        for row in rows:
+            _apply_booking(session, row, conn.execute(_BOOKING_STATE, {"id": row["booking_id"]}).first())
+        return
+    known = {r.booking_id: r for r in conn.execute(_BOOKINGS_STATE, {"ids": ids})}
+    new, changed, stepping = [], [], []
+    for row in rows:
+        held = known.get(row["booking_id"])
+        if held is not None and held.version >= row["version"]:
+            continue  # older or repeated
+        if _step(row["status"], held):
+            stepping.append((row, held))
+        elif held is None:
+            new.append(row)
+        else:
+            changed.append({"b_id": row["booking_id"], "offer_id": row["offer_id"], "session_id": row["session_id"],
+                            "status": row["status"], "version": row["version"]})
+    if new:
+        conn.execute(_ADD_BOOKING, new)
+    if changed:
+        conn.execute(_UPDATE_BOOKING, changed)
+    # A step of 0 tells bookinglife nothing; the others one at a time (they change which needs are met).
+    for row, held in stepping:
+        _apply_booking(session, row, held)
+
+
+def _step(status: str, held) -> int:
+    """+1 the booking now takes a place it did not, -1 it gave one up, 0 no change of place."""
+    return int(status in TAKING_A_PLACE) - int(held is not None and held.status in TAKING_A_PLACE)
+
+
+def _apply_booking(session: Session, data: dict, known) -> None:
+    """One booking's new state `data` over what is held of it (`known`, a row of _BOOKING_STATE or None)."""
     if known is not None and known.version >= data["version"]:
         return  # older or repeated
+    conn = session.connection()
     row = {"booking_id": data["booking_id"], "offer_id": data["offer_id"], "session_id": data["session_id"],
            "worker_id": data["worker_id"], "status": data["status"], "version": data["version"]}
     if known is None:
@@ -99,7 +151,7 @@ def apply_booking_event(session: Session, env: Envelope) -> None:
                                        "session_id": data["session_id"], "status": data["status"],
                                        "version": data["version"]})
     # Each event is applied once (inbox + version), so the count moves by this event's step.
-    step = int(data["status"] in TAKING_A_PLACE) - int(known is not None and known.status in TAKING_A_PLACE)
+    step = _step(data["status"], known)
     if step:
         conn.execute(_MOVE_CONFIRMED, {"sid": data["session_id"], "step": step})
     bookinglife.on_booking_change(session, data["worker_id"] if known is None else known.worker_id,
@@ -108,6 +160,8 @@ def apply_booking_event(session: Session, env: Envelope) -> None:
 
 _bookings, _sessions = Booking.__table__, OfferSession.__table__
 _BOOKING_STATE = select(_bookings.c.status, _bookings.c.version, _bookings.c.worker_id).where(_bookings.c.booking_id == bindparam("id"))
+_BOOKINGS_STATE = (select(_bookings.c.booking_id, _bookings.c.status, _bookings.c.version, _bookings.c.worker_id)
+                   .where(_bookings.c.booking_id.in_(bindparam("ids", expanding=True))))
 _ADD_BOOKING = insert(_bookings)
 _UPDATE_BOOKING = update(_bookings).where(_bookings.c.booking_id == bindparam("b_id"))  # SET: the columns given
 _MOVE_CONFIRMED = (update(_sessions).where(_sessions.c.session_id == bindparam("sid"))

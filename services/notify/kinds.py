@@ -2,7 +2,7 @@
 recipients, channels, delivery statuses. Event names and booking statuses come from shared."""
 from __future__ import annotations
 
-from shared.event_types import AnswerEvent, BookingEvent, NeedEvent, OfferEvent, UnionEvent, WorkerEvent
+from shared.event_types import AnswerEvent, BookingEvent, NeedEvent, OfferEvent, SessionEvent, UnionEvent, WorkerEvent
 from shared.vocab import BookingStatus
 
 # Consumed event types, by publishing service.
@@ -18,6 +18,8 @@ BOOKING_OFFERED = BookingEvent.OFFERED  # a ballot won: accept by `accept_by`
 BOOKING_ACCEPTED = BookingEvent.ACCEPTED  # the booking is then confirmed
 BOOKING_PASSED_ON = BookingEvent.PASSED_ON  # not accepted in time: expired
 BOOKING_NO_SHOW = BookingEvent.NO_SHOW
+# A ballot's losers in batches: each item as its booking.waitlisted, told that the draw did not pick them.
+SESSION_WAITLISTED = SessionEvent.WAITLISTED
 OFFER_MATCHES_NEED = AnswerEvent.OFFER_MATCHES_NEED
 NEED_ASSIGNED = NeedEvent.ASSIGNED
 NEED_RESPONDED = NeedEvent.RESPONDED
@@ -29,8 +31,8 @@ WORKER_ERASED = WorkerEvent.ERASED
 # Notification types made by timers (the others carry the type of the event that made them).
 SESSION_REMINDER = "session.reminder"  # 24 h before a confirmed booking's session
 OFFER_EXPIRING = "booking.offer_expiring"  # 12 h before a won ballot place must be accepted
-TYPES = (OFFER_MATCHES_NEED, BOOKING_CONFIRMED, BOOKING_WAITLISTED, BOOKING_PROMOTED, BOOKING_OFFERED,
-         OFFER_EXPIRING, SESSION_REMINDER, NEED_ASSIGNED, NEED_RESPONDED, NEED_RESOLVED, NEED_REOPENED,
+TYPES = (OFFER_MATCHES_NEED, BOOKING_CONFIRMED, BOOKING_WAITLISTED, SESSION_WAITLISTED, BOOKING_PROMOTED,
+         BOOKING_OFFERED, OFFER_EXPIRING, SESSION_REMINDER, NEED_ASSIGNED, NEED_RESPONDED, NEED_RESOLVED, NEED_REOPENED,
          NEED_ESCALATED)
 
 # Who a notification is for: a worker (its id, the token's sub) or a union's staff.

@@ -73,6 +73,28 @@ def record_booking(session: Session, data: dict) -> bool:
     return True
 
 
+def record_bookings(session: Session, rows: list[dict]) -> list[dict]:
+    """record_booking for many bookings at once (a draw's losers): one read of what is held; returns the
+    rows that were newer than it, in their order (the others would mislead, as in record_booking)."""
+    held = {b.booking_id: b for b in session.scalars(
+        select(Booking).where(Booking.booking_id.in_({r["booking_id"] for r in rows})))} if rows else {}
+    fresh = []
+    for data in rows:
+        version, known = int(data.get("version") or 0), held.get(data["booking_id"])
+        if known is not None and known.version >= version:
+            continue
+        if known is None:
+            held[data["booking_id"]] = Booking(booking_id=data["booking_id"], worker_id=data["worker_id"],
+                                               session_id=data["session_id"], offer_id=data["offer_id"],
+                                               status=data.get("status") or "", version=version)
+            session.add(held[data["booking_id"]])
+        else:
+            known.status, known.version = data.get("status") or known.status, version
+        fresh.append(data)
+    session.flush()
+    return fresh
+
+
 def offer_of(session: Session, offer_id: str) -> Offer | None:
     return session.get(Offer, offer_id)
 

@@ -67,6 +67,14 @@ def booking(event_type: str, booking_id: str, title: str | None, starts_at: date
     return None
 
 
+def ballot_waitlisted(booking_id: str, title: str | None, starts_at: datetime | None) -> Message:
+    """A ballot's loser (session.waitlisted): not "this session is full", but the draw's order."""
+    return Message(kinds.SESSION_WAITLISTED, "未中签，已进入候补",
+                   f"你申请的{_named(title)}{_at(starts_at)}这次抽签没有抽中，你已按抽签顺序进入候补名单。"
+                   f"中签的人放弃或逾期未确认时，名额会按这个顺序递补，轮到你时马上通知你。点开可查看你的候补位次。",
+                   f"/bookings/{booking_id}")
+
+
 def offer_expiring(booking_id: str, title: str | None, accept_by: datetime | None) -> Message:
     return Message(kinds.OFFER_EXPIRING, "中签名额快要过期了",
                    f"你抽中的{_named(title)}名额还没有确认，请在 {when(accept_by)} 前确认，逾期将顺延给下一位。",

@@ -2,7 +2,8 @@
 
 Each handler runs in the consumer's transaction, after the event id went into notify_inbox;
 a notification's trigger is the event id (or, for "your need has an answer", the offer: a worker
-hears of one offer once), and the unique (recipient, trigger) makes a second one impossible."""
+hears of one offer once; for an event on many bookings, the event id and the booking), and the
+unique (recipient, trigger) makes a second one impossible."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -38,6 +39,25 @@ def on_booking(session: Session, env: Envelope) -> None:
     if message is not None:
         inbox.post(session, [Outgoing(kinds.WORKER, data["worker_id"], env.id, message,
                                       offer.union_path if offer else "")], now)
+
+
+def on_session_waitlisted(session: Session, env: Envelope) -> None:
+    """session.waitlisted: a ballot's losers, up to 500 an event. Each item is its booking.waitlisted
+    (the booking's state kept, no timer to set or drop), told in words for a ballot (texts.ballot_waitlisted);
+    one notification per item, its trigger the event id and the booking, posted together."""
+    data = env.data
+    fresh = readmodel.record_bookings(session, [
+        {"booking_id": item["booking_id"], "session_id": data["session_id"], "offer_id": data["offer_id"],
+         "worker_id": item["worker_id"], "status": data["status"], "version": item["version"]}
+        for item in data.get("items") or []])
+    if not fresh:
+        return
+    offer = readmodel.offer_of(session, data["offer_id"])
+    starts_at = readmodel.start_of(session, data["session_id"])
+    title, path = (offer.title, offer.union_path) if offer else (None, "")
+    inbox.post(session, [Outgoing(kinds.WORKER, row["worker_id"], f"{env.id}:{row['booking_id']}",
+                                  texts.ballot_waitlisted(row["booking_id"], title, starts_at), path)
+                         for row in fresh], utcnow())
 
 
 def on_offer_matches_need(session: Session, env: Envelope) -> None:

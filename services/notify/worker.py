@@ -1,5 +1,6 @@
-"""Notify's event process: consumes catalog's offers and unions, booking's bookings and matching's
-answers and need changes (the map below); polls its timers and its channel sends. It publishes nothing."""
+"""Notify's event process: consumes catalog's offers and unions, booking's bookings (and a draw's losers,
+session.waitlisted) and matching's answers and need changes (the map below); polls its timers and its
+channel sends. It publishes nothing."""
 from __future__ import annotations
 
 from shared.config import NotifySettings
@@ -23,7 +24,8 @@ def handlers() -> dict[str, dict]:
     return {
         "catalog": {**{t: readmodel.apply_offer_event for t in kinds.OFFER_EVENTS},
                     **{t: readmodel.apply_union_event for t in kinds.UNION_EVENTS}},
-        "booking": {t: triggers.on_booking for t in BOOKING_EVENTS},
+        "booking": {**{t: triggers.on_booking for t in BOOKING_EVENTS},
+                    kinds.SESSION_WAITLISTED: triggers.on_session_waitlisted},
         "matching": {kinds.OFFER_MATCHES_NEED: triggers.on_offer_matches_need,
                      kinds.WORKER_ERASED: readmodel.apply_worker_erased,
                      **{t: triggers.on_need for t in NEED_EVENTS}},

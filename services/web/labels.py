@@ -109,6 +109,7 @@ NOTIFICATION_TYPES = {
     "offer.matches_need": _l("需求有回应"),
     "booking.confirmed": _l("报名成功"),
     "booking.waitlisted": _l("候补"),
+    "session.waitlisted": _l("未中签，候补"),
     "booking.promoted": _l("候补成功"),
     "booking.offered": _l("中签"),
     "booking.offer_expiring": _l("中签待确认"),

@@ -23,5 +23,5 @@ def test_events_check_knows_what_notify_applies():
     inbox, wants = eventops.consumers()["notify"]
     assert inbox.name == "notify_inbox"
     assert {"offer.published", "union.created"} <= wants["catalog"]
-    assert {"booking.confirmed", "booking.offered", "booking.cancelled"} <= wants["booking"]
+    assert {"booking.confirmed", "booking.offered", "booking.cancelled", "session.waitlisted"} <= wants["booking"]
     assert {"offer.matches_need", "need.resolved", "need.escalated", "worker.erased"} <= wants["matching"]
