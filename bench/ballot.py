@@ -66,7 +66,7 @@ def offer_event(offer_id: str, session_id: str, starts, capacity: int, ballot: d
     return Envelope(type="offer.published", source="catalog", data=data)
 
 
-def seed(url: str, workers: list[str], capacity: int) -> None:
+def seed(url: str, workers: list[str], capacity: int) -> str:
     """Two offers (first come, ballot with a quota and priority), the workers' profiles and open needs,
     and a history: some were served by a checkup in the last year, some did not come to one."""
     upgrade("booking", url)
@@ -99,18 +99,21 @@ def seed(url: str, workers: list[str], capacity: int) -> None:
                                 "created_at": now - timedelta(days=110), "updated_at": now - timedelta(days=100)})
         s.execute(insert(Booking), history)
     db.dispose()
+    return secret
 
 
-def applications(url: str, workers: list[str]) -> None:
-    """--draw-only: the N applications as the HTTP intake leaves them (bookings applied, the counter),
-    written by COPY instead of N requests."""
+def applications(url: str, workers: list[str], secret: str) -> None:
+    """--draw-only: the N applications as the HTTP intake leaves them (bookings applied with their pseudonym
+    and u, the counter), written by COPY instead of N requests, in a random order as they would arrive."""
+    workers = random.Random(7).sample(workers, len(workers))
     db = Database(url)
     now, starts = utcnow(), utcnow() + timedelta(days=3)
     with db.transaction() as s:
         insert_rows(s, Booking.__table__, [
             {"id": f"bkg_bl_{w}", "session_id": BALLOT, "offer_id": "bl-offer-ballot", "worker_id": w,
              "status": "applied", "session_starts_at": starts, "version": 1, "created_by": w,
-             "created_at": now, "updated_at": now} for w in workers])
+             "created_at": now, "updated_at": now, "ballot_applicant": draw.applicant(BALLOT, w),
+             "ballot_u": draw.uniform(secret, BALLOT, draw.applicant(BALLOT, w))} for w in workers])
         s.execute(text("UPDATE booking_sessions SET applied = :n WHERE session_id = :s"), {"n": len(workers), "s": BALLOT})
         s.execute(text("ANALYZE"))
     db.dispose()
@@ -186,7 +189,7 @@ def timed_draw(url: str) -> dict:
         out["counters_ok"] = (sess.offered, sess.waitlisted, sess.applied) == (
             counts.get("offered", 0), counts.get("waitlisted", 0), counts.get("applied", 0))
         out["entries"] = s.scalar(select(func.count()).where(Booking.session_id == BALLOT,
-                                                             Booking.ballot_applicant.is_not(None)))
+                                                             Booking.ballot_rank.is_not(None)))
         out["draws"] = s.scalar(select(func.count()).select_from(Draw))
         drawn = s.execute(select(outbox.c.type, outbox.c.payload).where(
             outbox.c.type.in_(("booking.offered", "session.drawn", "session.waitlisted")),
@@ -257,10 +260,10 @@ def main() -> None:
     url = fresh_database("BENCH_BALLOT_DATABASE_URL", "unionhub_ballot")
     workers = [f"bw{i:06d}" for i in range(args.n)]
     t0 = time.perf_counter()
-    seed(url, workers, args.capacity)
+    secret = seed(url, workers, args.capacity)
     print(f"  seeded in {time.perf_counter() - t0:.1f} s")
     if args.draw_only:
-        applications(url, workers)
+        applications(url, workers, secret)
         sys.exit(0 if report(args, None, timed_draw(url)) else 1)
     with booking_topology(url, "ballot", "redis://127.0.0.1:6379/9", args.workers, secret=SECRET) as (port, meter):
         m = measure(port, workers, args.concurrency, meter)

@@ -85,8 +85,19 @@ def key(seed: str, session_id: str, who: str, weight: float, _keyed=None) -> flo
 
 def order(seed: str, session_id: str, weights: dict[str, float]) -> list[str]:
     """Applicants (pseudonym -> weight) in draw order."""
+    return ranked(uniforms(seed, session_id, weights), weights)
+
+
+def uniforms(seed: str, session_id: str, applicants) -> dict[str, float]:
+    """Each applicant's u (pseudonym -> u)."""
     keyed = hmac.new(seed.encode(), digestmod=hashlib.sha256)  # the key's set-up once, copied per applicant
-    keys = {who: (key(seed, session_id, who, w, keyed), who) for who, w in weights.items()}
+    return {who: uniform(seed, session_id, who, keyed) for who in applicants}
+
+
+def ranked(u: dict[str, float], weights: dict[str, float]) -> list[str]:
+    """Applicants in draw order from their u (uniforms(), or kept since they applied) and weights: by
+    key = -ln(u) / weight, smallest first (ties: by applicant), as key() computes it."""
+    keys = {who: (-math.log(u[who]) / w, who) for who, w in weights.items()}
     return sorted(keys, key=keys.__getitem__)
 
 

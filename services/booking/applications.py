@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Integer, String, bindparam, insert, literal, select, update
+from sqlalchemy import Connection, Float, Integer, String, bindparam, insert, literal, select, update
 
+from shared import draw
 from shared.db import UTCDateTime
 from shared.errors import Conflict
 from shared.event_types import BookingEvent
@@ -50,8 +51,14 @@ def check_withdrawable(sess: BookableSession) -> None:
 
 
 def write(conn: Connection, ctx, booking: Booking) -> None:
-    """Record the application (status applied) and its event; IntegrityError if one is held already."""
+    """Record the application (status applied) and its event; IntegrityError if one is held already.
+
+    The application keeps what the seed committed at publish and the worker already fix: its pseudonym
+    and its uniform number u (shared.draw), secret as the seed is until the draw, which then only weighs
+    and sorts."""
     booking.status = BookingStatus.APPLIED
+    booking.ballot_applicant = draw.applicant(ctx.session_id, booking.worker_id)
+    booking.ballot_u = draw.uniform(ctx.ballot_seed, ctx.session_id, booking.ballot_applicant) if ctx.ballot_seed else None
     if conn.dialect.name == "postgresql":
         if conn.execute(_ONE_STATEMENT, _params(ctx, booking)).first() is None:
             raise _closed(ctx)
@@ -70,6 +77,7 @@ def _params(ctx, booking: Booking) -> dict:
     event = event_row(outbox, BookingEvent.APPLIED, events.payload(booking))  # the outbox's one writer
     return {"sid": ctx.session_id, "now": booking.created_at, "p_id": booking.id, "p_offer": booking.offer_id,
             "p_worker": booking.worker_id, "p_starts": booking.session_starts_at, "p_by": booking.created_by,
+            "p_applicant": booking.ballot_applicant, "p_u": booking.ballot_u,
             **{f"e_{c}": event[c] for c in WRITTEN_COLUMNS}}
 
 
@@ -82,11 +90,12 @@ _COUNT = (update(_s).where(_s.c.session_id == bindparam("sid"), _s.c.drawn_at.is
 _taken = _COUNT.cte("taken")
 _booked = (insert(_b).from_select(
     ["id", "session_id", "offer_id", "worker_id", "status", "session_starts_at", "version", "created_by",
-     "created_at", "updated_at"],
+     "created_at", "updated_at", "ballot_applicant", "ballot_u"],
     select(bindparam("p_id", type_=String()), _taken.c.session_id, bindparam("p_offer", type_=String()),
            bindparam("p_worker", type_=String()), literal(BookingStatus.APPLIED.value, String()),
            bindparam("p_starts", type_=UTCDateTime()), literal(1, Integer()),
-           bindparam("p_by", type_=String()), _now, _now))
+           bindparam("p_by", type_=String()), _now, _now, bindparam("p_applicant", type_=String()),
+           bindparam("p_u", type_=Float())))
     .returning(_b.c.id).cte("booked"))
 _ONE_STATEMENT = (insert(outbox).from_select(
     list(WRITTEN_COLUMNS),

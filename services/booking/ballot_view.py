@@ -23,7 +23,7 @@ def ballots(tx: Session, bookings: list[Booking]) -> dict[str, dict]:
     with one query per session."""
     out = {}
     for b in bookings:
-        if b.ballot_applicant is not None:  # drawn: the entry the draw wrote on the booking
+        if b.ballot_rank is not None:  # drawn: the entry the draw wrote on the booking
             out[b.id] = {"applicant": b.ballot_applicant, "weight": b.ballot_weight,
                          "factors": b.facts.multipliers(), "rank": b.ballot_rank, "quota": b.ballot_quota,
                          "result": b.ballot_result,

@@ -26,7 +26,7 @@ def document(tx: Session, session_id: str) -> dict:
     rows = tx.execute(select(b.ballot_applicant, b.ballot_weight, b.ballot_open_need, b.ballot_not_served_recently,
                              b.ballot_priority_category, b.ballot_no_shows, b.ballot_rank, b.ballot_quota,
                              b.ballot_in_quotas, b.ballot_result)
-                      .where(b.session_id == session_id, b.ballot_applicant.is_not(None)).order_by(b.ballot_rank)).all()
+                      .where(b.session_id == session_id, b.ballot_rank.is_not(None)).order_by(b.ballot_rank)).all()
     order = [{"applicant": r.ballot_applicant, "weight": r.ballot_weight,
               "factors": draw.Facts(r.ballot_open_need, r.ballot_not_served_recently, r.ballot_priority_category,
                                     r.ballot_no_shows).multipliers(),

@@ -18,7 +18,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from sqlalchemy import Column, MetaData, String, Table, select, update
+from sqlalchemy import Column, MetaData, String, Table, select, text, update
 from sqlalchemy.orm import Session
 
 from shared import draw
@@ -92,14 +92,20 @@ def run(tx: Session, sess: BookableSession, drawn_by: str, now: datetime | None 
     if not seed:  # never published with a seed (cannot happen through catalog): draw, and say so
         log.warning("session %s: the offer carries no committed seed; drawing with a new one", sess.session_id)
         seed = draw.new_seed()
+    if tx.get_bind().dialect.name == "postgresql":  # the applicants sorted in memory, not on disk
+        tx.execute(text("SET LOCAL work_mem = '64MB'"))
     people = applicants(tx, offer, sess.session_id, now, BookingStatus.APPLIED)
-    names = [draw.applicant(sess.session_id, a.worker_id) for a in people]
-    ordered = draw.order(seed, sess.session_id, {who: a.facts.weight for who, a in zip(names, people)})
+    names = [a.applicant or draw.applicant(sess.session_id, a.worker_id) for a in people]
+    # u as kept when applying, from the seed committed at publish; worked out here where it was not kept.
+    kept = seed == offer.ballot_seed
+    u = {who: a.u for who, a in zip(names, people) if kept and a.u is not None}
+    u.update(draw.uniforms(seed, sess.session_id, [who for who in names if who not in u]))
+    ordered = draw.ranked(u, {who: a.facts.weight for who, a in zip(names, people)})
     places = max(sess.capacity - sess.confirmed - sess.offered, 0)
     placement = draw.place(ordered, places, [q["share"] for q in rules["quotas"]],
                            {who: a.in_quotas for who, a in zip(names, people)})
     accept_by = accept_deadline(sess, rules["accept_within_hours"], now)
-    _write(tx, sess, _results(people, names, ordered, placement, accept_by), now)
+    _write(tx, sess, _results(people, names, u, ordered, placement, accept_by), now)
     record = Draw(session_id=sess.session_id, offer_id=sess.offer_id, drawn_at=now, drawn_by=drawn_by, seed=seed,
                   seed_sha256=draw.seed_sha256(seed), places=places, rules=rules, applicants=len(people),
                   offered=len(placement.offered))
@@ -134,14 +140,14 @@ _DRAWN = {c.name for c in _RESULTS.c} - {"id"}  # the booking columns the draw f
 WAITLISTED_PER_EVENT = 500  # the losers of a draw, in draw order, this many to a session.waitlisted event
 
 
-def _results(people: list[Applicant], names: list[str], ordered: list[str], placement: draw.Placement,
-             accept_by: datetime) -> dict[str, list]:
+def _results(people: list[Applicant], names: list[str], u: dict[str, float], ordered: list[str],
+             placement: draw.Placement, accept_by: datetime) -> dict[str, list]:
     """The columns of _RESULTS, one value per applicant (in the order of `people`)."""
     rank = {who: i for i, who in enumerate(ordered, start=1)}
     won = placement.offered
     facts = [a.facts for a in people]
     in_quotas = {q: quota_csv(q) for q in {a.in_quotas for a in people}}
-    return {"id": [a.booking_id for a in people], "ballot_applicant": names,
+    return {"id": [a.booking_id for a in people], "ballot_applicant": names, "ballot_u": [u[who] for who in names],
             "ballot_open_need": [f.open_need for f in facts],
             "ballot_not_served_recently": [f.not_served_recently for f in facts],
             "ballot_priority_category": [f.priority_category for f in facts],

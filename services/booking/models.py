@@ -15,6 +15,10 @@ from shared.vocab import ACTIVE_BOOKING
 
 ACTIVE = ACTIVE_BOOKING
 ACTIVE_SQL = "status IN (" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"  # literal: partial indexes need it
+# The rows the one-active-booking-per-session index holds: the active ones not drawn in a ballot. A drawn
+# ballot session takes no more bookings (its window has closed), so its rows need no guard, and leaving
+# them out spares the draw an index entry and a uniqueness check for each of its 100,000 applicants.
+ONE_PER_SESSION_SQL = ACTIVE_SQL + " AND ballot_rank IS NULL"
 
 
 class Base(DeclarativeBase):
@@ -96,12 +100,16 @@ class Booking(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # A ballot application's entry in the draw, written by the draw in the same UPDATE that makes it
-    # offered or waitlisted (NULL for first come, and before the draw). What GET .../draw publishes: the
+    # offered or waitlisted (NULL for first come, and before the draw but for the pseudonym and u; a
+    # booking has been drawn when ballot_rank is set). What GET .../draw publishes: the
     # pseudonym (shared.draw.applicant), the factors, weight and rank, the quotas it qualifies for
     # (",0,2,", searchable with LIKE) and its result at the draw. Then the place: the quota it was
     # offered under (NULL: the places left) and, while a place is offered, the time to accept it by
     # (the pass-on timer's due row). waitlist_seq is the rank too: the waiting order.
-    ballot_applicant: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    ballot_applicant: Mapped[str | None] = mapped_column(String(16), nullable=True)  # set when applying
+    # shared.draw.uniform of the seed and the pseudonym, set when applying (secret as the seed is, until the
+    # draw): the draw then only weighs and sorts. NULL when the offer had no seed yet: the draw works it out.
+    ballot_u: Mapped[float | None] = mapped_column(Float, nullable=True)
     ballot_open_need: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     ballot_not_served_recently: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     ballot_priority_category: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
@@ -116,7 +124,7 @@ class Booking(Base):
     __table_args__ = (
         # A worker holds at most one active booking per session: the database says so.
         Index("uq_booking_bookings_active", "session_id", "worker_id", unique=True,
-              postgresql_where=text(ACTIVE_SQL), sqlite_where=text(ACTIVE_SQL)),
+              postgresql_where=text(ONE_PER_SESSION_SQL), sqlite_where=text(ONE_PER_SESSION_SQL)),
         # Also how an offer's bookings are found (by its sessions): there is no index on offer_id, as each
         # index costs every booking row a draw writes.
         Index("ix_booking_bookings_queue", "session_id", "status", "waitlist_seq"),

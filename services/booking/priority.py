@@ -35,6 +35,8 @@ class Applicant(NamedTuple):
     version: int
     facts: Facts
     in_quotas: frozenset[int]
+    applicant: str | None  # the pseudonym and u kept when applying (models.Booking), if they were
+    u: float | None
 
 
 def applicants(tx: Session, offer: Offer, session_id: str, at: datetime, status: str) -> list[Applicant]:
@@ -64,8 +66,8 @@ def _params(offer: Offer, session_id: str, at: datetime) -> dict:
 
 
 def _applicants(offer: Offer, rows) -> list[Applicant]:
-    """The facts of each row (booking id, worker id, version, worker category, district, open need categories,
-    not served recently, no-shows). A draw has 100,000 rows but few distinct values of what decides them:
+    """The facts of each row (booking id, worker id, version, pseudonym, u, worker category, district, open
+    need categories, not served recently, no-shows). A draw has 100,000 rows but few distinct values of what decides them:
     the open need, the quotas and the Facts themselves are worked out once per value and looked up after."""
     allocation = offer.allocation or {}
     wanted = set(offer.categories or [])
@@ -75,7 +77,7 @@ def _applicants(offer: Offer, rows) -> list[Applicant]:
     quotas: dict[tuple, frozenset[int]] = {}
     facts_of: dict[tuple, Facts] = {}
     out = []
-    for booking_id, worker_id, version, category, district, categories, not_served, no_shows in rows:
+    for booking_id, worker_id, version, applicant, u, category, district, categories, not_served, no_shows in rows:
         open_need = open_need_of.get(categories)
         if open_need is None:
             open_need = open_need_of[categories] = not wanted.isdisjoint(csv_list(categories))
@@ -86,7 +88,7 @@ def _applicants(offer: Offer, rows) -> list[Applicant]:
         facts = facts_of.get(key)
         if facts is None:
             facts = facts_of[key] = Facts(*key)
-        out.append(Applicant(booking_id, worker_id, version, facts, in_quotas))
+        out.append(Applicant(booking_id, worker_id, version, facts, in_quotas, applicant, u))
     return out
 
 
@@ -100,14 +102,16 @@ def _statements():
                                          .join(Offer, Offer.offer_id == BookableSession.offer_id)
                                          .where(Offer.kind == kind)))
     no_show_where = (other.status == BookingStatus.NO_SHOW, other.session_starts_at > no_show_since, other.session_starts_at <= at)
-    facts_of = (b.id, b.worker_id, b.version, Profile.worker_category, Profile.district, OpenNeeds.categories)
+    facts_of = (b.id, b.worker_id, b.version, b.ballot_applicant, b.ballot_u, Profile.worker_category, Profile.district,
+                OpenNeeds.categories)
 
     def with_profiles(stmt):
         return (stmt.outerjoin(Profile, Profile.worker_id == b.worker_id)
                 .outerjoin(OpenNeeds, OpenNeeds.worker_id == b.worker_id))
 
     applications = with_profiles(select(*facts_of).select_from(b)).where(
-        b.session_id == sid, b.status == bindparam("status"))  # unordered: the draw's order is by key
+        b.session_id == sid, b.status == bindparam("status")).order_by(b.worker_id)  # the draw writes in this order:
+    # two of the bookings' indexes lead with worker_id, and entries made in their order cost less
     served = select(other.worker_id).where(*served_where).distinct()
     no_shows = select(other.worker_id, func.count()).where(*no_show_where).group_by(other.worker_id)
     served_one = exists().where(other.worker_id == b.worker_id, *served_where)

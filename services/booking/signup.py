@@ -135,21 +135,23 @@ def _typed(**types):
 
 
 # Prebuilt (compiled once) and with literal statuses, so that PostgreSQL uses the
-# partial unique index for the "already booked?" test even with a generic plan.
+# partial unique index (models.ONE_PER_SESSION_SQL) for the "already booked?" test even with a
+# generic plan. A drawn booking is not in it, nor counted here: its session takes no more bookings.
 _CONTEXT = text(f"""
 SELECT s.session_id, s.starts_at, s.mode, s.applications_open_at, s.applications_close_at, s.drawn_at,
-       o.offer_id, o.status AS offer_status, o.union_path, o.eligibility,
+       o.offer_id, o.status AS offer_status, o.union_path, o.eligibility, o.ballot_seed,
        o.per_worker_limit, o.waitlist, p.worker_id AS profile, p.birth_date, p.district, p.worker_category,
        p.union_member,
        EXISTS (SELECT 1 FROM booking_bookings b
-               WHERE b.session_id = s.session_id AND b.worker_id = :worker_id AND b.{ACTIVE_SQL}) AS booked
+               WHERE b.session_id = s.session_id AND b.worker_id = :worker_id AND b.{ACTIVE_SQL}
+                     AND b.ballot_rank IS NULL) AS booked
 FROM booking_sessions s
 JOIN booking_offers o ON o.offer_id = s.offer_id
 LEFT JOIN booking_profiles p ON p.worker_id = :worker_id
 WHERE s.session_id = :session_id
 """).columns(*_typed(session_id=String, starts_at=UTCDateTime(), mode=String, applications_open_at=UTCDateTime(),
                     applications_close_at=UTCDateTime(), drawn_at=UTCDateTime(), offer_id=String, offer_status=String,
-                    union_path=String, eligibility=JSON, per_worker_limit=JSON, waitlist=Boolean, profile=String,
+                    union_path=String, eligibility=JSON, ballot_seed=String, per_worker_limit=JSON, waitlist=Boolean, profile=String,
                     birth_date=Date, district=String, worker_category=String, union_member=Boolean, booked=Boolean))
 
 

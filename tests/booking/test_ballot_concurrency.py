@@ -57,7 +57,7 @@ def test_the_draw_runs_once_with_two_workers_and_staff_racing(client, admin, tok
     assert results[2].get_json() == results[3].get_json()
     with dbs["booking"].transaction() as s:
         assert s.scalar(select(func.count()).select_from(Draw)) == 1
-        assert s.scalar(select(func.count()).where(Booking.ballot_applicant.is_not(None))) == 30
+        assert s.scalar(select(func.count()).where(Booking.ballot_rank.is_not(None))) == 30
         assert s.scalar(select(func.count()).select_from(outbox).where(outbox.c.type == "session.drawn")) == 1
         assert s.scalar(select(func.count()).select_from(outbox).where(outbox.c.type == "booking.offered")) == 7
     assert drawrun.run_due(dbs["booking"]) == 0
@@ -81,7 +81,7 @@ def test_a_draw_that_dies_midway_leaves_nothing_and_runs_again(client, admin, to
         drawrun.run_due(dbs["booking"])
     with dbs["booking"].transaction() as s:  # rolled back: still due, nothing written
         assert s.scalar(select(BookableSession.drawn_at)) is None
-        assert s.scalar(select(func.count()).where(Booking.ballot_applicant.is_not(None))) == 0
+        assert s.scalar(select(func.count()).where(Booking.ballot_rank.is_not(None))) == 0
         assert set(s.scalars(select(Booking.status))) == {"applied"}
     monkeypatch.setattr(drawrun, "_write", real)
     assert drawrun.run_due(dbs["booking"]) == 1  # the restarted worker finds it due and draws

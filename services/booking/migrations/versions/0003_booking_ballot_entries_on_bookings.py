@@ -4,7 +4,9 @@ The draw used to insert one booking_ballot_entries row per applicant and then up
 applicant's booking: two writes of every one of 100,000 applicants. The entry's columns move to
 booking_bookings (ballot_*, accept_by), filled from the entries, and the entries table goes.
 The index on (offer_id, status) goes too: an offer's bookings are found by its sessions, and each
-index of booking_bookings costs every row the draw writes.
+index of booking_bookings costs every row the draw writes. For the same reason the one-active-booking-
+per-session index leaves out drawn rows (a drawn session takes no more bookings). The outbox's payloads
+are compressed with lz4 on PostgreSQL (a draw writes some 200 events of 50 kB each).
 
 Revision ID: 0003
 Revises: 0002
@@ -26,10 +28,25 @@ MOVED = {'ballot_applicant': 'applicant', 'ballot_open_need': 'open_need',
          'ballot_in_quotas': 'in_quotas', 'ballot_result': 'result', 'ballot_quota': 'quota',
          'accept_by': 'accept_by'}
 DUE = sa.text('accept_by IS NOT NULL')
+ACTIVE = "status IN ('confirmed', 'waitlisted', 'attended', 'applied', 'offered', 'no_show')"
+UNDRAWN_ACTIVE = ACTIVE + " AND ballot_rank IS NULL"
+
+
+def _active_index(batch_op, where: str) -> None:
+    batch_op.create_index('uq_booking_bookings_active', ['session_id', 'worker_id'], unique=True,
+                          postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+
+
+def _has_lz4() -> bool:
+    """PostgreSQL built with lz4 (Debian's and the official images are)."""
+    bind = op.get_bind()
+    return bind.dialect.name == "postgresql" and bool(bind.exec_driver_sql(
+        "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)").first())
 
 
 def _columns():
     return [sa.Column('ballot_applicant', sa.String(length=16), nullable=True),
+            sa.Column('ballot_u', sa.Float(), nullable=True),
             sa.Column('ballot_open_need', sa.Boolean(), nullable=True),
             sa.Column('ballot_not_served_recently', sa.Boolean(), nullable=True),
             sa.Column('ballot_priority_category', sa.Boolean(), nullable=True),
@@ -53,6 +70,11 @@ def upgrade() -> None:
                      for to, frm in MOVED.items())
     op.execute(f"UPDATE booking_bookings SET {sets} "
                "WHERE id IN (SELECT booking_id FROM booking_ballot_entries)")
+    with op.batch_alter_table('booking_bookings', schema=None) as batch_op:  # drawn rows leave the index
+        batch_op.drop_index('uq_booking_bookings_active')
+        _active_index(batch_op, UNDRAWN_ACTIVE)
+    if _has_lz4():  # the draw's batches of losers: lz4 packs them several times faster than pglz
+        op.execute("ALTER TABLE booking_outbox ALTER COLUMN payload SET COMPRESSION lz4")
     with op.batch_alter_table('booking_ballot_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_booking_ballot_entries_rank')
         batch_op.drop_index('ix_booking_ballot_entries_due')
@@ -60,6 +82,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if _has_lz4():
+        op.execute("ALTER TABLE booking_outbox ALTER COLUMN payload SET COMPRESSION default")
+    with op.batch_alter_table('booking_bookings', schema=None) as batch_op:
+        batch_op.drop_index('uq_booking_bookings_active')
+        _active_index(batch_op, ACTIVE)
     op.create_table('booking_ballot_entries',
     sa.Column('booking_id', sa.String(length=40), nullable=False),
     sa.Column('session_id', sa.String(length=40), nullable=False),
