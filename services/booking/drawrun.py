@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from shared import draw
 from shared.auth import Principal
-from shared.bulk import insert_columns
+from shared.bulk import cyclic_gc_paused, insert_columns
 from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.event_types import BookingEvent, SessionEvent
@@ -54,7 +54,8 @@ def run_due(database: Database, limit: int = 20) -> int:
             sess = tx.scalars(due).first()
             if sess is None:
                 break
-            run(tx, sess, SCHEDULE)
+            with cyclic_gc_paused():
+                run(tx, sess, SCHEDULE)
             drawn += 1
     if drawn:
         wake_relays()
@@ -76,7 +77,8 @@ def draw_now(tx: Session, principal: Principal, session_id: str) -> Draw:
     sess = lock_session(tx, session_id)  # waits for a draw under way
     if sess.drawn_at is not None:
         return tx.get(Draw, session_id)
-    return run(tx, sess, principal.sub)
+    with cyclic_gc_paused():
+        return run(tx, sess, principal.sub)
 
 
 def invalid_state(detail: str) -> Conflict:
